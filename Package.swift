@@ -1,0 +1,56 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "WelcomeBot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "welcomebot", targets: ["welcomebot"]),
+        .library(name: "WelcomeCore", targets: ["WelcomeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The pure heart: intent catalog, normalisation, matching, replies. No networking, no database.
+        .target(
+            name: "WelcomeCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The command line, as a library so that tests run commands in-process.
+        .target(
+            name: "WelcomeCommands",
+            dependencies: [
+                "WelcomeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "welcomebot",
+            dependencies: [
+                "WelcomeCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WelcomeCoreTests",
+            dependencies: ["WelcomeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WelcomeCommandsTests",
+            dependencies: ["WelcomeCommands", "WelcomeCore"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

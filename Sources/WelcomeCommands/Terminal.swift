@@ -1,0 +1,35 @@
+import Foundation
+import Synchronization
+
+/// Where commands write and read. Real runs use standard output and input; tests run commands
+/// in-process and capture what they print by binding these task-locals.
+public enum Terminal {
+    /// Receives every line a command prints to standard output.
+    @TaskLocal public static var output: @Sendable (String) -> Void = { text in
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+    /// Receives every line a command prints to standard error.
+    @TaskLocal public static var errors: @Sendable (String) -> Void = { text in
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+    /// Supplies lines of input (for `chat`); nil at the end of input.
+    @TaskLocal public static var input: @Sendable () -> String? = { Swift.readLine(strippingNewline: true) }
+
+    static func print(_ text: String) { output(text) }
+    static func printError(_ text: String) { errors(text) }
+    static func readLine() -> String? { input() }
+}
+
+/// Lines captured from a command, for tests and tools that run commands in-process.
+public final class CapturedLines: Sendable {
+    private let storage = Mutex<[String]>([])
+
+    public init() {}
+
+    public func append(_ line: String) {
+        storage.withLock { $0.append(line) }
+    }
+
+    public var lines: [String] { storage.withLock { $0 } }
+    public var text: String { lines.joined(separator: "\n") }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import WelcomeCore
+
+/// `welcomebot`: the bot and the tools staff use to keep its answers right.
+public struct WelcomeBotCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "welcomebot",
+        abstract: "WelcomeBot answers newcomers' questions for the Welcome Center, in their language.",
+        discussion: """
+            Staff: after changing a file in Intents/, run 'welcomebot intents check' and \
+            'welcomebot intents test'. Try a question with 'welcomebot ask "your question"'.
+            """,
+        subcommands: [IntentsCommand.self, AskCommand.self, ChatCommand.self, EvalCommand.self, BenchCommand.self]
+    )
+
+    public init() {}
+}
+
+/// The option every command that reads intent files has.
+struct IntentsOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The folder with the intent files.", valueName: "folder"))
+    var intents: String = "Intents"
+
+    /// Loads the catalog, printing every error (and warnings when asked); throws exit code 1
+    /// when the files cannot be used.
+    func loadCatalog(showWarnings: Bool = false) throws -> IntentCatalog {
+        let result = CatalogLoader(directory: intents).load()
+        for diagnostic in result.diagnostics where diagnostic.severity == .error || showWarnings {
+            Terminal.printError(diagnostic.description)
+        }
+        guard let catalog = result.catalog else {
+            Terminal.printError(
+                "The intent files have \(result.errors.count) error\(result.errors.count == 1 ? "" : "s"); run 'welcomebot intents check' for details.")
+            throw ExitCode(1)
+        }
+        return catalog
+    }
+}
+
+enum JSONOutput {
+    /// Sorted keys and no escaped slashes: stable output that diff and jq read well.
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,573 @@
+import Foundation
+import Yams
+
+/// The outcome of reading an intents folder: a catalog when there are no errors, and every
+/// problem found either way.
+public struct CatalogLoadResult: Sendable {
+    public var catalog: IntentCatalog?
+    public var diagnostics: [Diagnostic]
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+}
+
+/// Reads and validates an intents folder: `facts.yaml` and one `<language>.yaml` per language.
+public struct CatalogLoader: Sendable {
+    public static let factsFileName = "facts.yaml"
+
+    /// The folder, as the user named it; diagnostics name files relative to it.
+    public var directory: String
+    /// The language every other language is compared with.
+    public var referenceLanguage: String
+    /// "Today", for the age of "verified" dates; injectable for tests.
+    public var today: CalendarDay
+
+    public init(directory: String, referenceLanguage: String = "de", today: CalendarDay = CalendarDay(Date())) {
+        self.directory = directory
+        self.referenceLanguage = referenceLanguage
+        self.today = today
+    }
+
+    /// Reads everything and reports all problems at once.
+    public func load() -> CatalogLoadResult {
+        var diagnostics: [Diagnostic] = []
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            diagnostics.append(
+                Diagnostic(
+                    .error, file: directory, line: 0, column: 0, "the intents folder does not exist",
+                    fix: "pass the folder with --intents, or run the command from the project folder"))
+            return CatalogLoadResult(catalog: nil, diagnostics: diagnostics)
+        }
+        let names = ((try? fileManager.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+
+        let factsPath = path(Self.factsFileName)
+        var facts = Facts()
+        if names.contains(Self.factsFileName) {
+            var reader = FactsReader(file: factsPath, today: today)
+            facts = reader.read(data: fileManager.contents(atPath: (directory as NSString).appendingPathComponent(Self.factsFileName)) ?? Data())
+            diagnostics += reader.yaml.sink.diagnostics
+        } else {
+            diagnostics.append(
+                Diagnostic(
+                    .error, file: factsPath, line: 0, column: 0, "the facts file is missing",
+                    fix: "restore \(Self.factsFileName) from the last good version (git)"))
+        }
+
+        var languages: [String: LanguagePack] = [:]
+        var languageFiles: [(code: String, file: String)] = []
+        for name in names where name != Self.factsFileName && (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) {
+            let file = path(name)
+            let code = String(name.prefix { $0 != "." })
+            guard Self.isLanguageCode(code) else {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, file: file, line: 0, column: 0, "'\(name)' is not named after a language code",
+                        fix: "name language files like de.yaml or en.yaml; move other files out of this folder"))
+                continue
+            }
+            let data = fileManager.contents(atPath: (directory as NSString).appendingPathComponent(name)) ?? Data()
+            var reader = LanguageReader(file: file, expectedCode: code, facts: facts)
+            if let pack = reader.read(data: data) {
+                languages[code] = pack
+                languageFiles.append((code, file))
+            }
+            diagnostics += reader.yaml.sink.diagnostics
+        }
+        if languages.isEmpty && !diagnostics.contains(where: { $0.severity == .error }) {
+            diagnostics.append(
+                Diagnostic(
+                    .error, file: directory, line: 0, column: 0, "there is no language file in the folder",
+                    fix: "add at least one, for example de.yaml (see Intents/README.md)"))
+        }
+
+        // Checks across files.
+        var crossSink = DiagnosticSink()
+        for (code, pack) in languages {
+            for intent in pack.intents {
+                for case .language(let target) in intent.buttons where languages[target] == nil {
+                    crossSink.warning(
+                        pack.file, intent.location,
+                        "intent '\(intent.id)' has a button for language '\(target)', which has no file; the button is left out",
+                        fix: "add \(target).yaml or remove 'lang.\(target)'")
+                }
+            }
+            _ = code
+        }
+        diagnostics += crossSink.diagnostics
+        let reference = languages[referenceLanguage] != nil ? referenceLanguage : (languages.keys.sorted().first ?? referenceLanguage)
+        if diagnostics.contains(where: { $0.severity == .error }) {
+            return CatalogLoadResult(catalog: nil, diagnostics: diagnostics.sorted())
+        }
+        var catalog = IntentCatalog(facts: facts, languages: languages, referenceLanguage: reference, warnings: [])
+        diagnostics += CatalogLinter(catalog: catalog, today: today).warnings()
+        diagnostics.sort()
+        catalog.warnings = diagnostics.filter { $0.severity == .warning }
+        return CatalogLoadResult(catalog: catalog, diagnostics: diagnostics)
+    }
+
+    private func path(_ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    /// `de`, `en`, `fa`, `ckb`, `pt-BR`, `zh-Hant`.
+    static func isLanguageCode(_ code: String) -> Bool {
+        code.range(of: #"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"#, options: .regularExpression) != nil
+    }
+}
+
+extension IntentCatalog {
+    /// Loads and validates a folder; throws every error found, keeps warnings on the catalog.
+    public static func load(from directory: String, today: CalendarDay = CalendarDay(Date())) throws(CatalogError) -> IntentCatalog {
+        let result = CatalogLoader(directory: directory, today: today).load()
+        guard let catalog = result.catalog else { throw CatalogError(diagnostics: result.diagnostics) }
+        return catalog
+    }
+}
+
+// MARK: - facts.yaml
+
+struct FactsReader {
+    var yaml: YAMLReader
+    let today: CalendarDay
+
+    init(file: String, today: CalendarDay) {
+        self.yaml = YAMLReader(file: file)
+        self.today = today
+    }
+
+    static let sections = ["places", "links", "partners", "numbers"]
+    static let placeFields = ["name", "address", "phone", "email", "web", "transport", "hours", "verified", "note"]
+    static let partnerFields = ["name", "address", "phone", "email", "web", "verified", "note"]
+    static let linkFields = ["url", "fallback", "verified", "note"]
+
+    mutating func read(data: Data) -> Facts {
+        var facts = Facts()
+        facts.file = yaml.file
+        guard let root = yaml.parse(data) else { return facts }
+        let sections = yaml.fields(root, "the facts file", allowed: Self.sections, required: [])
+        if let places = sections["places"] {
+            for entry in yaml.mapping(places.value, "places") ?? [] {
+                if let record = record(entry.value, id: entry.key, at: entry.at, allowed: Self.placeFields, what: "place '\(entry.key)'") {
+                    facts.places[entry.key] = record
+                }
+            }
+        }
+        if let partners = sections["partners"] {
+            for entry in yaml.mapping(partners.value, "partners") ?? [] {
+                if let record = record(entry.value, id: entry.key, at: entry.at, allowed: Self.partnerFields, what: "partner '\(entry.key)'") {
+                    facts.partners[entry.key] = record
+                }
+            }
+        }
+        if let links = sections["links"] {
+            for entry in yaml.mapping(links.value, "links") ?? [] {
+                let fields = yaml.fields(entry.value, "link '\(entry.key)'", allowed: Self.linkFields, required: ["url"], owner: entry.at)
+                guard let urlNode = fields["url"], let url = yaml.text(urlNode.value, "the url of link '\(entry.key)'") else { continue }
+                var link = Link(id: entry.key, url: url, location: entry.at)
+                if !link.isPlaceholder { checkURL(url, at: urlNode.value) }
+                if let fallback = fields["fallback"], let text = yaml.text(fallback.value, "the fallback of link '\(entry.key)'") {
+                    checkURL(text, at: fallback.value)
+                    link.fallback = text
+                }
+                if let verified = fields["verified"] { link.verified = day(verified.value) }
+                facts.links[entry.key] = link
+            }
+        }
+        if let numbers = sections["numbers"] {
+            for entry in yaml.mapping(numbers.value, "numbers") ?? [] {
+                if let text = yaml.text(entry.value, "number '\(entry.key)'") {
+                    facts.numbers[entry.key] = text
+                }
+            }
+        }
+        return facts
+    }
+
+    private mutating func record(_ node: Node, id: String, at: SourceLocation, allowed: [String], what: String) -> FactRecord? {
+        let fields = yaml.fields(node, what, allowed: allowed, required: ["name"], owner: at)
+        var record = FactRecord(id: id, fields: [:], location: at)
+        for (name, field) in fields where name != "hours" && name != "verified" {
+            if let text = yaml.text(field.value, "'\(name)' of \(what)") {
+                record.fields[name] = text
+                if name == "web" { checkURL(text, at: field.value) }
+            }
+        }
+        if let hours = fields["hours"] { record.hours = weeklyHours(hours.value, what: what) }
+        if let verified = fields["verified"] { record.verified = day(verified.value) }
+        return record
+    }
+
+    private mutating func weeklyHours(_ node: Node, what: String) -> WeeklyHours? {
+        guard let entries = yaml.mapping(node, "the opening hours of \(what)") else { return nil }
+        var hours = WeeklyHours()
+        for entry in entries {
+            guard let dayIndex = WeeklyHours.dayNames.firstIndex(of: entry.key.lowercased()) else {
+                let suggestion = Spelling.closest(to: entry.key, among: WeeklyHours.dayNames)
+                yaml.sink.error(
+                    yaml.file, entry.at, "'\(entry.key)' is not a day of the week",
+                    fix: suggestion.map { "did you mean '\($0)'?" } ?? "write monday, tuesday, … sunday in English")
+                continue
+            }
+            guard let text = yaml.text(entry.value, "the hours of \(entry.key)") else { continue }
+            var ranges: [TimeRange] = []
+            for part in text.split(separator: ",") {
+                guard let range = TimeRange(parsing: part) else {
+                    yaml.sink.error(
+                        yaml.file, yaml.location(entry.value), "'\(part.trimmingCharacters(in: .whitespaces))' is not a time range",
+                        fix: "write it like \"09:00-12:00\", several separated by commas; leave the day out when closed")
+                    continue
+                }
+                ranges.append(range)
+            }
+            hours.days[dayIndex] = ranges
+        }
+        return hours
+    }
+
+    private mutating func day(_ node: Node) -> CalendarDay? {
+        guard let text = yaml.text(node, "the date") else { return nil }
+        guard let day = CalendarDay(parsing: text) else {
+            yaml.sink.error(yaml.file, yaml.location(node), "'\(text)' is not a date", fix: "write it as YYYY-MM-DD, for example 2026-03-01")
+            return nil
+        }
+        if day > today {
+            yaml.sink.warning(yaml.file, yaml.location(node), "the date \(text) is in the future", fix: "write the day the facts were checked")
+        }
+        return day
+    }
+
+    private mutating func checkURL(_ text: String, at node: Node) {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil
+        else {
+            yaml.sink.error(
+                yaml.file, yaml.location(node), "'\(text)' is not a web address",
+                fix: "write the full address starting with https://")
+            return
+        }
+    }
+}
+
+// MARK: - <language>.yaml
+
+struct LanguageReader {
+    var yaml: YAMLReader
+    let expectedCode: String
+    let facts: Facts
+
+    init(file: String, expectedCode: String, facts: Facts) {
+        self.yaml = YAMLReader(file: file)
+        self.expectedCode = expectedCode
+        self.facts = facts
+    }
+
+    static let topFields = [
+        "language", "name", "direction", "weekdays", "texts", "menu", "link-labels", "stopwords", "intents", "out-of-scope",
+    ]
+    static let textFields = ["fallback", "did-you-mean", "closed", "as-of", "choose-language"]
+    static let intentFields = ["title", "keywords", "exclude", "answer", "buttons", "examples"]
+    static let minimumExamples = 5
+
+    mutating func read(data: Data) -> LanguagePack? {
+        guard let root = yaml.parse(data) else { return nil }
+        let top = yaml.fields(
+            root, "the language file", allowed: Self.topFields,
+            required: ["language", "name", "weekdays", "texts", "intents"])
+        let file = yaml.file
+
+        var code = expectedCode
+        if let node = top["language"], let text = yaml.text(node.value, "'language'") {
+            if text != expectedCode {
+                yaml.sink.error(
+                    file, yaml.location(node.value), "the file says 'language: \(text)' but is named \(expectedCode).yaml",
+                    fix: "make the two the same")
+            }
+            code = expectedCode
+        }
+        let name = top["name"].flatMap { yaml.text($0.value, "'name'") } ?? code
+        var direction = Script.of(language: code) == .arabic ? TextDirection.rightToLeft : .leftToRight
+        if let node = top["direction"], let text = yaml.text(node.value, "'direction'") {
+            if let value = TextDirection(rawValue: text.lowercased()) {
+                direction = value
+            } else {
+                yaml.sink.error(file, yaml.location(node.value), "'direction' must be ltr or rtl, not '\(text)'", fix: "write rtl for Arabic and Persian, ltr otherwise")
+            }
+        }
+        var weekdays = WeeklyHours.dayNames
+        if let node = top["weekdays"], let list = yaml.textList(node.value, "'weekdays'") {
+            if list.count == 7 {
+                weekdays = list.map(\.text)
+            } else {
+                yaml.sink.error(
+                    file, yaml.location(node.value), "'weekdays' has \(list.count) names but a week has 7",
+                    fix: "list the seven day names, Monday first")
+            }
+        }
+        let texts = readTexts(top["texts"])
+
+        var intents: [ReadIntent] = []
+        if let node = top["intents"], let entries = yaml.mapping(node.value, "'intents'") {
+            for entry in entries {
+                if let intent = readIntent(id: entry.key, at: entry.at, node: entry.value) {
+                    intents.append(intent)
+                }
+            }
+            if entries.isEmpty {
+                yaml.sink.error(file, yaml.location(node.value), "'intents' is empty", fix: "add at least one intent")
+            }
+        }
+        let intentIDs = Set(intents.map(\.id))
+        // Buttons can point at intents written further down, so they are checked once all are read.
+        for intent in intents {
+            for (index, button) in intent.buttons.enumerated() {
+                checkButton(button, at: intent.buttonLocations[safe: index] ?? intent.location, intentIDs: intentIDs)
+            }
+        }
+
+        var menu: [String] = []
+        if let node = top["menu"], let list = yaml.textList(node.value, "'menu'") {
+            for item in list {
+                if intentIDs.contains(item.text) {
+                    menu.append(item.text)
+                } else {
+                    unknownIntent(item.text, at: item.at, intentIDs: intentIDs, what: "the menu")
+                }
+            }
+        } else {
+            menu = Array(intents.prefix(6).map(\.id))
+        }
+
+        var linkLabels: [String: String] = [:]
+        if let node = top["link-labels"], let entries = yaml.mapping(node.value, "'link-labels'") {
+            for entry in entries {
+                if facts.links[entry.key] == nil && !facts.links.isEmpty {
+                    let suggestion = Spelling.closest(to: entry.key, among: facts.links.keys)
+                    yaml.sink.warning(
+                        file, entry.at, "'link-labels' names '\(entry.key)', which is not a link in facts.yaml",
+                        fix: suggestion.map { "did you mean '\($0)'?" } ?? "remove it or add the link to facts.yaml")
+                }
+                if let text = yaml.text(entry.value, "the label of '\(entry.key)'") { linkLabels[entry.key] = text }
+            }
+        }
+
+        var stopwords: [String] = []
+        if let node = top["stopwords"], let list = yaml.textList(node.value, "'stopwords'") {
+            stopwords = list.map(\.text)
+        }
+        var outOfScope: [Example] = []
+        if let node = top["out-of-scope"], let list = yaml.textList(node.value, "'out-of-scope'") {
+            outOfScope = list.map { Example($0.text, location: $0.at) }
+        }
+
+        guard let texts, !yaml.sink.hasErrors else { return nil }
+        return LanguagePack(
+            code: code, name: name, direction: direction, weekdays: weekdays, texts: texts, menu: menu,
+            linkLabels: linkLabels, stopwords: stopwords, intents: intents.map(\.intent), outOfScope: outOfScope,
+            file: file)
+    }
+
+    private mutating func readTexts(_ field: (at: SourceLocation, value: Node)?) -> LanguagePack.Texts? {
+        guard let field else { return nil }
+        let fields = yaml.fields(field.value, "'texts'", allowed: Self.textFields, required: Self.textFields, owner: field.at)
+        func text(_ name: String) -> String? {
+            fields[name].flatMap { yaml.text($0.value, "'texts.\(name)'") }
+        }
+        guard let fallback = text("fallback"), let didYouMean = text("did-you-mean"), let closed = text("closed"),
+            let asOf = text("as-of"), let chooseLanguage = text("choose-language")
+        else { return nil }
+        if !asOf.contains("{date}"), let node = fields["as-of"] {
+            yaml.sink.error(
+                yaml.file, yaml.location(node.value), "'as-of' must contain {date}, where the date of the facts goes",
+                fix: "for example: \"As of {date}. Please check before you go.\"")
+        }
+        return LanguagePack.Texts(fallback: fallback, didYouMean: didYouMean, closed: closed, asOf: asOf, chooseLanguage: chooseLanguage)
+    }
+
+    /// An intent and the locations of its buttons (kept for diagnostics only).
+    struct ReadIntent {
+        var intent: Intent
+        var buttonLocations: [SourceLocation]
+        var id: String { intent.id }
+        var buttons: [ButtonTarget] { intent.buttons }
+        var location: SourceLocation { intent.location }
+    }
+
+    private mutating func readIntent(id: String, at: SourceLocation, node: Node) -> ReadIntent? {
+        let file = yaml.file
+        if id.range(of: #"^[a-z0-9]+(-[a-z0-9]+)*$"#, options: .regularExpression) == nil {
+            yaml.sink.error(
+                file, at, "the intent name '\(id)' may only have lower-case letters a–z, digits and '-'",
+                fix: "rename it, for example 'opening-hours'; use the same name in every language")
+        }
+        let what = "intent '\(id)'"
+        let fields = yaml.fields(node, what, allowed: Self.intentFields, required: ["title", "keywords", "answer"], owner: at)
+        let title = fields["title"].flatMap { yaml.text($0.value, "the title of \(what)") } ?? id
+        let keywords = phrases(fields["keywords"], what: "the keywords of \(what)", required: true)
+        let excludes = phrases(fields["exclude"], what: "the exclusions of \(what)", required: false)
+        var answer = AnswerTemplate(literal: "")
+        if let node = fields["answer"], let text = yaml.text(node.value, "the answer of \(what)") {
+            answer = template(text, node: node.value)
+        }
+        var buttons: [ButtonTarget] = []
+        var buttonLocations: [SourceLocation] = []
+        if let node = fields["buttons"], let list = yaml.textList(node.value, "the buttons of \(what)") {
+            for item in list {
+                buttons.append(ButtonTarget(parsing: item.text))
+                buttonLocations.append(item.at)
+            }
+        }
+        var examples: [Example] = []
+        if let node = fields["examples"], let list = yaml.textList(node.value, "the examples of \(what)") {
+            examples = list.map { Example($0.text, location: $0.at) }
+        }
+        if examples.count < Self.minimumExamples {
+            yaml.sink.warning(
+                file, fields["examples"]?.at ?? at,
+                "\(what) has \(examples.count) example\(examples.count == 1 ? "" : "s")",
+                fix: "add at least \(Self.minimumExamples) questions as people write them; 'intents test' checks each")
+        }
+        let intent = Intent(
+            id: id, title: title, keywords: keywords, excludes: excludes, answer: answer, buttons: buttons,
+            examples: examples, location: at)
+        return ReadIntent(intent: intent, buttonLocations: buttonLocations)
+    }
+
+    private mutating func phrases(_ field: (at: SourceLocation, value: Node)?, what: String, required: Bool) -> [Phrase] {
+        guard let field else { return [] }
+        guard let list = yaml.textList(field.value, what) else { return [] }
+        if list.isEmpty && required {
+            yaml.sink.error(
+                yaml.file, yaml.location(field.value), "\(what) is empty",
+                fix: "add the words people write for this topic, for example [wohnung, flat, miete]")
+        }
+        var result: [Phrase] = []
+        for item in list {
+            if Normalizer.shared.normalize(item.text).tokens.isEmpty {
+                yaml.sink.error(
+                    yaml.file, item.at, "'\(item.text)' in \(what) has no letters or digits",
+                    fix: "remove it or write a word")
+                continue
+            }
+            result.append(Phrase(item.text, location: item.at))
+        }
+        return result
+    }
+
+    /// Splits an answer into text and `{fact}` references, checking each reference. `{{` and `}}`
+    /// write literal braces.
+    private mutating func template(_ text: String, node: Node) -> AnswerTemplate {
+        var segments: [AnswerTemplate.Segment] = []
+        var literal = ""
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "{" && index + 1 < scalars.count && scalars[index + 1] == "{" {
+                literal.unicodeScalars.append("{")
+                index += 2
+                continue
+            }
+            if scalar == "}" && index + 1 < scalars.count && scalars[index + 1] == "}" {
+                literal.unicodeScalars.append("}")
+                index += 2
+                continue
+            }
+            guard scalar == "{" else {
+                literal.unicodeScalars.append(scalar)
+                index += 1
+                continue
+            }
+            guard let close = scalars[index...].firstIndex(of: "}") else {
+                yaml.sink.error(
+                    yaml.file, yaml.location(inside: node, offset: index), "a '{' in the answer is not closed",
+                    fix: "close it with '}', or write '{{' for a brace")
+                break
+            }
+            let name = String(String.UnicodeScalarView(scalars[(index + 1)..<close]))
+            if let reference = resolve(name, at: yaml.location(inside: node, offset: index)) {
+                if !literal.isEmpty { segments.append(.text(literal)) }
+                literal = ""
+                segments.append(.fact(reference))
+            }
+            index = close + 1
+        }
+        if !literal.isEmpty { segments.append(.text(literal)) }
+        return AnswerTemplate(segments: segments)
+    }
+
+    private mutating func resolve(_ name: String, at: SourceLocation) -> FactReference? {
+        let parts = name.trimmingCharacters(in: .whitespaces).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        func fail(_ message: String, _ fix: String) -> FactReference? {
+            yaml.sink.error(yaml.file, at, message, fix: fix)
+            return nil
+        }
+        func suggest(_ word: String, _ candidates: some Sequence<String>, prefix: String) -> String {
+            if let close = Spelling.closest(to: word, among: candidates) { return "did you mean '{\(prefix)\(close)…}'?" }
+            return "the known ones are: \(candidates.sorted().joined(separator: ", "))"
+        }
+        guard let section = parts.first else { return nil }
+        switch section {
+        case "hours":
+            guard parts.count == 2 else { return fail("'{\(name)}' should be {hours.PLACE}", "for example {hours.welcome-center}") }
+            guard let place = facts.places[parts[1]] else {
+                return fail("'{\(name)}' names a place that is not in facts.yaml", suggest(parts[1], facts.places.keys, prefix: "hours."))
+            }
+            guard place.hours != nil else {
+                return fail("'{\(name)}': place '\(parts[1])' has no opening hours in facts.yaml", "add 'hours:' to it or remove the reference")
+            }
+            return .hours(place: parts[1])
+        case "places", "partners":
+            let records = section == "places" ? facts.places : facts.partners
+            guard parts.count == 3 else { return fail("'{\(name)}' should be {\(section).ID.FIELD}", "for example {\(section).\(records.keys.sorted().first ?? "id").name}") }
+            guard let record = records[parts[1]] else {
+                return fail("'{\(name)}' names \(section == "places" ? "a place" : "a partner") that is not in facts.yaml", suggest(parts[1], records.keys, prefix: "\(section)."))
+            }
+            guard record.fields[parts[2]] != nil else {
+                let close = Spelling.closest(to: parts[2], among: record.fields.keys)
+                return fail(
+                    "'{\(name)}': '\(parts[1])' has no '\(parts[2])' in facts.yaml",
+                    close.map { "did you mean '{\(section).\(parts[1]).\($0)}'?" } ?? "add '\(parts[2]):' to it in facts.yaml, or use one of: \(record.fields.keys.sorted().joined(separator: ", "))")
+            }
+            return section == "places" ? .place(id: parts[1], field: parts[2]) : .partner(id: parts[1], field: parts[2])
+        case "links", "numbers":
+            guard parts.count == 2 else { return fail("'{\(name)}' should be {\(section).ID}", "for example {\(section).\((section == "links" ? Array(facts.links.keys) : Array(facts.numbers.keys)).sorted().first ?? "id")}") }
+            if section == "links" {
+                guard facts.links[parts[1]] != nil else { return fail("'{\(name)}' names a link that is not in facts.yaml", suggest(parts[1], facts.links.keys, prefix: "links.")) }
+                return .link(id: parts[1])
+            }
+            guard facts.numbers[parts[1]] != nil else { return fail("'{\(name)}' names a number that is not in facts.yaml", suggest(parts[1], facts.numbers.keys, prefix: "numbers.")) }
+            return .number(id: parts[1])
+        default:
+            let close = Spelling.closest(to: section, among: ["hours", "places", "partners", "links", "numbers"])
+            return fail(
+                "'{\(name)}' is not a known kind of fact",
+                close.map { "did you mean '{\($0)…}'?" } ?? "use {hours.…}, {places.…}, {partners.…}, {links.…} or {numbers.…}; write '{{' for a brace")
+        }
+    }
+
+    private mutating func checkButton(_ button: ButtonTarget, at: SourceLocation, intentIDs: Set<String>) {
+        switch button {
+        case .intent(let id):
+            if !intentIDs.contains(id) { unknownIntent(id, at: at, intentIDs: intentIDs, what: "a button") }
+        case .link(let id):
+            if facts.links[id] == nil && !facts.links.isEmpty {
+                let close = Spelling.closest(to: id, among: facts.links.keys)
+                yaml.sink.error(
+                    yaml.file, at, "the button 'link.\(id)' names a link that is not in facts.yaml",
+                    fix: close.map { "did you mean 'link.\($0)'?" } ?? "add it to 'links' in facts.yaml")
+            }
+        case .language(let code):
+            if !CatalogLoader.isLanguageCode(code) {
+                yaml.sink.error(yaml.file, at, "'lang.\(code)' is not a language button", fix: "write lang. and a language code, for example lang.ar")
+            }
+        }
+    }
+
+    private mutating func unknownIntent(_ id: String, at: SourceLocation, intentIDs: Set<String>, what: String) {
+        let close = Spelling.closest(to: id, among: intentIDs)
+        yaml.sink.error(
+            yaml.file, at, "\(what) names intent '\(id)', which this file does not have",
+            fix: close.map { "did you mean '\($0)'?" } ?? "write the name of an intent, 'link.NAME' for a link or 'lang.CODE' for a language")
+    }
+}

@@ -1,0 +1,360 @@
+import Foundation
+import Yams
+
+/// Reads one YAML file the way staff write it: it checks the bytes first (UTF-8, byte-order mark,
+/// tabs, anchors, size), parses with Yams, and then offers typed access that reports every
+/// problem with its line and column instead of stopping at the first.
+struct YAMLReader {
+    /// Intent files are small; anything larger is a mistake (or an attack) and is refused unread.
+    static let maximumFileSize = 2 * 1024 * 1024
+
+    let file: String
+    var sink = DiagnosticSink()
+    /// The text as parsed, split into lines (for locating text inside block scalars).
+    private(set) var lines: [Substring] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    // MARK: Reading the file
+
+    /// Turns raw bytes into the root node, or nil when nothing usable could be parsed.
+    mutating func parse(_ data: Data) -> Node? {
+        guard data.count <= Self.maximumFileSize else {
+            sink.error(
+                file, SourceLocation(line: 1, column: 1),
+                "the file is \(data.count / 1024) KiB, more than the \(Self.maximumFileSize / 1024 / 1024) MiB an intent file may have",
+                fix: "split it or remove what does not belong there")
+            return nil
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            bytes.removeFirst(3)  // a byte-order mark, as some Windows editors write: harmless
+        }
+        var text = decodeUTF8(bytes)
+        text = replaceIndentationTabs(text)
+        guard !text.allSatisfy(\.isWhitespace) else {
+            sink.error(
+                file, SourceLocation(line: 1, column: 1), "the file is empty",
+                fix: "restore it from the last good version (git) or write the fields the guide lists")
+            return nil
+        }
+        guard checkAnchorsAndAliases(text) else { return nil }
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        do {
+            guard let root = try Yams.compose(yaml: text) else {
+                sink.error(file, SourceLocation(line: 1, column: 1), "the file has no content")
+                return nil
+            }
+            return root
+        } catch let error as YamlError {
+            report(error)
+            return nil
+        } catch {
+            sink.error(file, SourceLocation(line: 1, column: 1), "the file could not be read as YAML (\(error))")
+            return nil
+        }
+    }
+
+    /// Decodes UTF-8; on invalid bytes reports where the first one is and carries on with
+    /// replacement characters so that the other problems are still found.
+    private mutating func decodeUTF8(_ bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var line = 1
+        var column = 1
+        var invalid = 0
+        var first: SourceLocation?
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            case .error:
+                invalid += 1
+                if first == nil { first = SourceLocation(line: line, column: column) }
+                column += 1
+            case .emptyInput:
+                break loop
+            }
+        }
+        sink.error(
+            file, first ?? SourceLocation(line: 1, column: 1),
+            "the file is not valid UTF-8 text (\(invalid) bad byte\(invalid == 1 ? "" : "s"), the first here)",
+            fix: "save the file with the encoding UTF-8 in your editor")
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// YAML forbids tabs for indentation, and its own message about them is cryptic. Report each
+    /// such line clearly, then read on with the tabs as two spaces to find the other problems.
+    private mutating func replaceIndentationTabs(_ text: String) -> String {
+        guard text.contains("\t") else { return text }
+        var output: [Substring] = []
+        var changed = false
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indentation = line.prefix { $0 == " " || $0 == "\t" }
+            if let tab = indentation.firstIndex(of: "\t") {
+                let column = line.unicodeScalars.distance(from: line.startIndex, to: tab) + 1
+                sink.error(
+                    file, SourceLocation(line: index + 1, column: column), "a tab is used for indentation",
+                    fix: "replace the tab with spaces (two spaces per level)")
+                let spaces = indentation.replacingOccurrences(of: "\t", with: "  ")
+                output.append(Substring(spaces + line.dropFirst(indentation.count)))
+                changed = true
+            } else {
+                output.append(line)
+            }
+        }
+        return changed ? output.joined(separator: "\n") : text
+    }
+
+    /// Anchors and aliases (`&name`, `*name`) have no use in intent files and allow files that
+    /// expand exponentially ("billion laughs"), so they are refused before parsing. Lines inside
+    /// block texts (after `|` or `>`) are text, not YAML, and are skipped.
+    private mutating func checkAnchorsAndAliases(_ text: String) -> Bool {
+        var found = false
+        var blockIndentation: Int?  // set while inside a block text: the indentation of its owner
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indentation = line.prefix { $0 == " " }.count
+            if let owner = blockIndentation {
+                if line.allSatisfy({ $0 == " " }) || indentation > owner { continue }
+                blockIndentation = nil
+            }
+            let scalars = Array(line.unicodeScalars)
+            var quote: Unicode.Scalar?
+            var position = 0
+            while position < scalars.count {
+                let character = scalars[position]
+                let previous: Unicode.Scalar = position > 0 ? scalars[position - 1] : " "
+                let next: Unicode.Scalar = position + 1 < scalars.count ? scalars[position + 1] : " "
+                if let open = quote {
+                    if character == open { quote = nil }
+                } else if character == "#" && previous == " " {
+                    break
+                } else if (character == "\"" || character == "'") && " [,{".unicodeScalars.contains(previous) {
+                    quote = character
+                } else if (character == "&" || character == "*") && next != " "
+                    && valueStarts(scalars[..<position])
+                {
+                    sink.error(
+                        file, SourceLocation(line: index + 1, column: position + 1),
+                        "'\(character)' at the start of a value makes it a YAML \(character == "&" ? "anchor" : "alias"), which intent files do not allow",
+                        fix: "put the text in quotes, for example \"\(character)\(next)…\"")
+                    found = true
+                    break
+                }
+                position += 1
+            }
+            let code = line.split(separator: " #", maxSplits: 1).first ?? line
+            if quote == nil, code.range(of: #"(^|[:-])\s*[|>][-+0-9]*\s*$"#, options: .regularExpression) != nil {
+                blockIndentation = indentation
+            }
+        }
+        return !found
+    }
+
+    /// True when what stands before a character on its line ends where a YAML value may start.
+    private func valueStarts(_ before: ArraySlice<Unicode.Scalar>) -> Bool {
+        var text = String(String.UnicodeScalarView(before))
+        while text.last == " " { text.removeLast() }
+        guard let last = text.last else { return true }
+        return ":-[,{".contains(last)
+    }
+
+    private mutating func report(_ error: YamlError) {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            sink.error(
+                file, SourceLocation(line: mark.line, column: mark.column),
+                "the YAML structure is broken here (\(problem))", fix: Self.advice(for: problem))
+        case .reader(let problem, _, _, _):
+            sink.error(
+                file, SourceLocation(line: 1, column: 1), "the file cannot be read (\(problem))",
+                fix: "save the file with the encoding UTF-8")
+        default:
+            sink.error(file, SourceLocation(line: 1, column: 1), "the file cannot be read as YAML (\(error))")
+        }
+    }
+
+    /// Turns libyaml's terse wording into what a person should check.
+    static func advice(for problem: String) -> String {
+        if problem.contains("mapping values are not allowed") {
+            return "text containing ': ' must be put in quotes, or the indentation of this line is wrong"
+        }
+        if problem.contains("did not find expected key") || problem.contains("did not find expected '-'") {
+            return "check the indentation of this line and the one before: items of one list or section line up exactly"
+        }
+        if problem.contains("found unexpected end of stream") || problem.contains("end of stream") {
+            return "the file ends in the middle of something: a quote or bracket is not closed, or the file was saved half-way"
+        }
+        if problem.contains("did not find expected ',' or ']'") {
+            return "a list in [brackets] is not closed, or an item in it contains ':' or '[' and needs quotes"
+        }
+        if problem.contains("found character that cannot start any token") {
+            return "put this text in quotes"
+        }
+        if problem.contains("but found another document") || problem.contains("expected a single document") {
+            return "remove the line with '---' or '...'"
+        }
+        return "compare this line with the example in Intents/README.md; text with special characters needs quotes"
+    }
+
+    // MARK: Typed access
+
+    func location(_ node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return .unknown }
+        return SourceLocation(line: mark.line, column: mark.column)
+    }
+
+    /// The pairs of a mapping with string keys. Reports a node that is not a mapping and every
+    /// repeated key (YAML parsers differ on which copy wins, so a duplicate is always an error).
+    mutating func mapping(_ node: Node, _ what: String) -> [(key: String, at: SourceLocation, value: Node)]? {
+        guard let mapping = node.mapping else {
+            sink.error(
+                file, location(node), "\(what) must be a set of 'name: value' lines, but it is \(Self.kind(of: node))",
+                fix: "write one 'name: value' per line, indented below it")
+            return nil
+        }
+        var pairs: [(key: String, at: SourceLocation, value: Node)] = []
+        var seen: [String: SourceLocation] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string else {
+                sink.error(file, location(keyNode), "a name in \(what) must be plain text")
+                continue
+            }
+            let at = location(keyNode)
+            if let first = seen[key] {
+                sink.error(
+                    file, at, "'\(key)' appears twice in \(what) (first on line \(first.line))",
+                    fix: "keep one of them: merge the two or rename one")
+                continue
+            }
+            seen[key] = at
+            pairs.append((key, at, value))
+        }
+        return pairs
+    }
+
+    /// The fields of a record, checking names against the allowed ones ("did you mean …?") and
+    /// that the required ones are present.
+    mutating func fields(
+        _ node: Node, _ what: String, allowed: [String], required: [String], owner: SourceLocation? = nil
+    ) -> [String: (at: SourceLocation, value: Node)] {
+        guard let pairs = mapping(node, what) else { return [:] }
+        var result: [String: (at: SourceLocation, value: Node)] = [:]
+        for pair in pairs {
+            if allowed.contains(pair.key) {
+                result[pair.key] = (pair.at, pair.value)
+            } else if let suggestion = Spelling.closest(to: pair.key, among: allowed) {
+                sink.error(
+                    file, pair.at, "unknown field '\(pair.key)' in \(what)", fix: "did you mean '\(suggestion)'?")
+            } else {
+                sink.error(
+                    file, pair.at, "unknown field '\(pair.key)' in \(what)",
+                    fix: "the fields are: \(allowed.joined(separator: ", "))")
+            }
+        }
+        for name in required where result[name] == nil {
+            sink.error(
+                file, owner ?? location(node), "\(what) has no '\(name)'",
+                fix: "add '\(name):' (see Intents/README.md)")
+        }
+        return result
+    }
+
+    /// A piece of text. Numbers, dates and words like `no` are taken as written.
+    mutating func text(_ node: Node, _ what: String) -> String? {
+        guard let scalar = node.scalar else {
+            sink.error(
+                file, location(node), "\(what) must be text, but it is \(Self.kind(of: node))",
+                fix: "write the text on the same line after the colon, or after '|' on the lines below")
+            return nil
+        }
+        if node.null != nil && scalar.style == .plain {
+            sink.error(file, location(node), "\(what) is empty", fix: "write the text after the colon")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// A list of texts with the location of each. A single text where a list belongs is accepted
+    /// as a list of one, since that is what the writer meant.
+    mutating func textList(_ node: Node, _ what: String) -> [(text: String, at: SourceLocation)]? {
+        if let scalar = node.scalar {
+            if node.null != nil && scalar.style == .plain { return [] }
+            return [(scalar.string, location(node))]
+        }
+        guard let sequence = node.sequence else {
+            sink.error(
+                file, location(node), "\(what) must be a list, but it is \(Self.kind(of: node))",
+                fix: "write [first, second] or one '- item' per line")
+            return nil
+        }
+        var items: [(text: String, at: SourceLocation)] = []
+        for item in sequence {
+            guard let scalar = item.scalar else {
+                sink.error(
+                    file, location(item), "an item of \(what) must be text, but it is \(Self.kind(of: item))",
+                    fix: "put the item in quotes if it contains ':' or starts with '[' or '{'")
+                continue
+            }
+            items.append((scalar.string, location(item)))
+        }
+        return items
+    }
+
+    /// Where the character at `offset` (in scalars) of a scalar's value stands in the file.
+    /// Exact for plain, quoted and block scalars written on separate lines; good enough for
+    /// pointing a person at the right place in folded text.
+    func location(inside node: Node, offset: Int) -> SourceLocation {
+        guard let scalar = node.scalar, let mark = scalar.mark else { return location(node) }
+        let value = scalar.string.unicodeScalars
+        let before = value.prefix(offset)
+        let lineInValue = before.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
+        let columnInLine = before.split(separator: "\n", omittingEmptySubsequences: false).last?.count ?? 0
+        switch scalar.style {
+        case .literal, .folded:
+            let line = mark.line + 1 + lineInValue
+            guard line - 1 < lines.count else { return location(node) }
+            let indentation = lines[line - 1].prefix { $0 == " " }.count
+            return SourceLocation(line: line, column: indentation + columnInLine + 1)
+        case .singleQuoted, .doubleQuoted:
+            return SourceLocation(line: mark.line, column: mark.column + 1 + columnInLine)
+        default:
+            return SourceLocation(line: mark.line + lineInValue, column: mark.column + columnInLine)
+        }
+    }
+
+    static func kind(of node: Node) -> String {
+        switch node {
+        case .scalar: return "a single text"
+        case .mapping: return "a set of 'name: value' lines"
+        case .sequence: return "a list"
+        }
+    }
+}
+
+/// Suggestions for misspelt names.
+enum Spelling {
+    /// The closest candidate within a small edit distance, if any.
+    static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+        let target = Array(word.lowercased().unicodeScalars)
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = EditDistance.optimalStringAlignment(
+                target, Array(candidate.lowercased().unicodeScalars), limit: 3)
+            let allowed = max(1, min(3, candidate.unicodeScalars.count / 3))
+            if distance <= allowed, best == nil || distance < best!.1 {
+                best = (candidate, distance)
+            }
+        }
+        return best?.0
+    }
+}
