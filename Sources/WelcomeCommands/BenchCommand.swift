@@ -98,14 +98,14 @@ struct BenchMatchCommand: ParsableCommand {
             messages += 256
             elapsed = ContinuousClock.now - start
         }
-        let measured = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let measured = elapsed.inSeconds
         let figures = BenchMatchFigures(
             messages: messages, seconds: (measured * 1000).rounded() / 1000,
             messagesPerSecond: (Double(messages) / measured).rounded(),
             microsecondsPerMessage: (measured / Double(messages) * 1e6 * 1000).rounded() / 1000,
             intents: catalog.intentCount, languages: catalog.languages.count, questions: items.count,
             syntheticIntentsPerLanguage: syntheticIntents, detect: detect,
-            indexBuildSeconds: (Double(buildTime.components.attoseconds) / 1e18 + Double(buildTime.components.seconds) * 1000).rounded() / 1000,
+            indexBuildSeconds: (buildTime.inSeconds * 1000).rounded() / 1000,
             checksum: sink)
         if json {
             Terminal.print(try JSONOutput.encode(figures))
@@ -129,4 +129,10 @@ struct BenchMatchFigures: Encodable {
     var indexBuildSeconds: Double
     /// Keeps the optimiser from dropping the work; meaningless otherwise.
     var checksum: Int
+}
+
+extension Duration {
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
 }

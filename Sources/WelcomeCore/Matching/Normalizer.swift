@@ -70,7 +70,12 @@ public struct Normalizer: Sendable {
                 let hint = hints[Int(value)]
                 if hint != .none { result.evidence.count(hint) }
             } else {
-                entry = scalar.properties.isAlphabetic ? value : Self.separator
+                // Outside the table: rare (mathematical letters, historic scripts); fold directly.
+                if scalar.properties.isAlphabetic {
+                    result.scalars.append(contentsOf: Self.foldWithFoundation(scalar))
+                    continue
+                }
+                entry = Self.separator
             }
             switch entry {
             case Self.separator:
@@ -201,9 +206,7 @@ public struct Normalizer: Sendable {
         let end = scalars.count
         while read < end {
             let scalar = scalars[read]
-            if read + 1 < end, scalars[read + 1] == e, scalar == 0x61 || scalar == 0x6F || scalar == 0x75,
-                read > start  // a word-initial "ue"/"oe" is rarely an umlaut ("user", "oeuvre")
-            {
+            if read + 1 < end, scalars[read + 1] == e, scalar == 0x61 || scalar == 0x6F || scalar == 0x75 {
                 scalars[write] = scalar
                 write += 1
                 read += 2
