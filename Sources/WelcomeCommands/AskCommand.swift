@@ -61,7 +61,8 @@ struct AskCommand: ParsableCommand {
         }
         Terminal.print("")
         Terminal.print(
-            "[\(answer.language) · \(answer.intent ?? answer.outcome.rawValue) · confidence \(IntentsTestCommand.format(answer.confidence))]")
+            "[\(answer.language) · \(answer.intent ?? answer.outcome.rawValue) · confidence \(IntentsTestCommand.format(answer.confidence))]"
+        )
         if let explanation = answer.explanation {
             for line in explanation.summary.split(separator: "\n") { Terminal.print("  \(line)") }
         }

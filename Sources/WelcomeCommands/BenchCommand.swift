@@ -111,7 +111,8 @@ struct BenchMatchCommand: ParsableCommand {
             Terminal.print(try JSONOutput.encode(figures))
         } else {
             Terminal.print(
-                "\(figures.messages) messages in \(figures.seconds) s: \(Int(figures.messagesPerSecond)) messages/s (\(figures.microsecondsPerMessage) µs each) on one core; \(figures.intents) intents in \(figures.languages) languages, \(figures.questions) distinct questions\(detect ? ", language detected" : "").")
+                "\(figures.messages) messages in \(figures.seconds) s: \(Int(figures.messagesPerSecond)) messages/s (\(figures.microsecondsPerMessage) µs each) on one core; \(figures.intents) intents in \(figures.languages) languages, \(figures.questions) distinct questions\(detect ? ", language detected" : "")."
+            )
         }
     }
 }

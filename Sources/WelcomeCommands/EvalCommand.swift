@@ -48,7 +48,8 @@ struct EvalCommand: ParsableCommand {
             Terminal.print(try JSONOutput.encode(EvalJSON(report: report, order: catalog.languageOrder, failures: failures)))
             return
         }
-        Terminal.print("language  questions  in scope  correct  accuracy  out of scope  false matches\(detect ? "  language detected" : "")")
+        Terminal.print(
+            "language  questions  in scope  correct  accuracy  out of scope  false matches\(detect ? "  language detected" : "")")
         for code in catalog.languageOrder {
             guard let tally = report.languages[code] else { continue }
             Terminal.print(row(code, tally))
@@ -57,7 +58,8 @@ struct EvalCommand: ParsableCommand {
         if failures {
             for failure in report.failures {
                 Terminal.print(
-                    "\(file):\(failure.line): [\(failure.language)\(failure.detectedLanguage != failure.language ? "→\(failure.detectedLanguage)" : "")] expected \(failure.expected ?? "-"), got \(failure.got ?? "-") (\(IntentsTestCommand.format(failure.confidence))): \(failure.text)")
+                    "\(file):\(failure.line): [\(failure.language)\(failure.detectedLanguage != failure.language ? "→\(failure.detectedLanguage)" : "")] expected \(failure.expected ?? "-"), got \(failure.got ?? "-") (\(IntentsTestCommand.format(failure.confidence))): \(failure.text)"
+                )
             }
         }
     }
@@ -67,7 +69,8 @@ struct EvalCommand: ParsableCommand {
             text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
         }
         let accuracy = String(format: "%.1f %%", tally.accuracy * 100)
-        var line = pad(name, 10) + pad(String(tally.total), 11) + pad(String(tally.inScope), 10)
+        var line =
+            pad(name, 10) + pad(String(tally.total), 11) + pad(String(tally.inScope), 10)
             + pad(String(tally.correct), 9) + pad(accuracy, 10) + pad(String(tally.outOfScope), 14)
             + pad(String(tally.falseMatches), 15)
         if detect {
@@ -95,7 +98,8 @@ struct EvalJSON: Encodable {
             accuracy = (tally.accuracy * 10000).rounded() / 10000
             outOfScope = tally.outOfScope
             falseMatches = tally.falseMatches
-            languageDetected = tally.total == 0 ? 0 : (Double(tally.languageCorrect) / Double(tally.total) * 10000).rounded() / 10000
+            languageDetected =
+                tally.total == 0 ? 0 : (Double(tally.languageCorrect) / Double(tally.total) * 10000).rounded() / 10000
         }
     }
 

@@ -28,10 +28,12 @@ struct IntentsCheckCommand: ParsableCommand {
         let warnings = result.warnings.count
         if let catalog = result.catalog {
             Terminal.print(
-                "OK: \(catalog.languages.count) languages, \(catalog.intentCount) intents, \(warnings) warning\(warnings == 1 ? "" : "s").")
+                "OK: \(catalog.languages.count) languages, \(catalog.intentCount) intents, \(warnings) warning\(warnings == 1 ? "" : "s")."
+            )
         } else {
             Terminal.print(
-                "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"). Fix the errors and run this again.")
+                "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"). Fix the errors and run this again."
+            )
             throw ExitCode(1)
         }
     }

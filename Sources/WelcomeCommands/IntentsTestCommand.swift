@@ -39,9 +39,14 @@ struct IntentsTestCommand: ParsableCommand {
                 let result = matcher.match(example.text, language: code, explain: true)
                 guard result.intent != expected else { continue }
                 failed += 1
-                let got = result.intent ?? (result.outcome == .ambiguous ? "a question between \(result.candidates.prefix(2).map(\.intent).joined(separator: " and "))" : "no intent")
+                let got =
+                    result.intent
+                    ?? (result.outcome == .ambiguous
+                        ? "a question between \(result.candidates.prefix(2).map(\.intent).joined(separator: " and "))"
+                        : "no intent")
                 Terminal.print(
-                    "\(pack.file):\(example.location.line):\(example.location.column): error: '\(example.text)' got \(got) (confidence \(Self.format(result.confidence))), expected \(expected ?? "no intent (out of scope)")")
+                    "\(pack.file):\(example.location.line):\(example.location.column): error: '\(example.text)' got \(got) (confidence \(Self.format(result.confidence))), expected \(expected ?? "no intent (out of scope)")"
+                )
                 if let explanation = result.explanation {
                     for line in explanation.summary.split(separator: "\n") { Terminal.print("    \(line)") }
                 }

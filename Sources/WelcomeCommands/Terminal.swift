@@ -31,5 +31,9 @@ public final class CapturedLines: Sendable {
     }
 
     public var lines: [String] { storage.withLock { $0 } }
+
+    public func replace(with lines: [String]) {
+        storage.withLock { $0 = lines }
+    }
     public var text: String { lines.joined(separator: "\n") }
 }

@@ -31,7 +31,8 @@ struct IntentsOptions: ParsableArguments {
         }
         guard let catalog = result.catalog else {
             Terminal.printError(
-                "The intent files have \(result.errors.count) error\(result.errors.count == 1 ? "" : "s"); run 'welcomebot intents check' for details.")
+                "The intent files have \(result.errors.count) error\(result.errors.count == 1 ? "" : "s"); run 'welcomebot intents check' for details."
+            )
             throw ExitCode(1)
         }
         return catalog

@@ -36,9 +36,11 @@ struct AssistantTests {
         #expect(answer.reply.text.contains("Otto-Schill-Straße 2"))
     }
 
-    @Test("commands: /start greets, /help helps, /lang shows the menu, /lang ar switches", arguments: [
-        ("/start", "greeting"), ("/help", "help"), ("/HELP@WelcomeBot", "help"), ("/lang", "language"),
-    ])
+    @Test(
+        "commands: /start greets, /help helps, /lang shows the menu, /lang ar switches",
+        arguments: [
+            ("/start", "greeting"), ("/help", "help"), ("/HELP@WelcomeBot", "help"), ("/lang", "language"),
+        ])
     func commands(command: String, intent: String) throws {
         var state = ConversationState()
         let answer = try assistant.respond(to: .text(command), state: &state, hint: "en")
@@ -95,7 +97,10 @@ struct AssistantTests {
     func tooLong() {
         var state = ConversationState(language: "de")
         let text = String(repeating: "a", count: Assistant.maximumMessageLength + 1)
-        #expect(throws: AssistantError.messageTooLong(characters: Assistant.maximumMessageLength + 1, limit: Assistant.maximumMessageLength)) {
+        #expect(
+            throws: AssistantError.messageTooLong(
+                characters: Assistant.maximumMessageLength + 1, limit: Assistant.maximumMessageLength)
+        ) {
             try assistant.respond(to: .text(text), state: &state)
         }
         #expect(state == ConversationState(language: "de"))

@@ -41,7 +41,8 @@ struct CatalogLoaderTests {
         #expect(tab.line == 24)
         #expect(tab.column == 1)
         #expect(tab.fix.contains("spaces"))
-        #expect(errors.contains { $0.message.contains("welcome-centre") }, "the second mistake is reported too:\n\(result.printed)")
+        #expect(
+            errors.contains { $0.message.contains("welcome-centre") }, "the second mistake is reported too:\n\(result.printed)")
     }
 
     @Test("a duplicate key is an error at the second occurrence naming the first")
@@ -59,7 +60,8 @@ struct CatalogLoaderTests {
 
     @Test("unquoted no, yes, on and off stay words", arguments: ["no", "yes", "on", "off", "No", "YES"])
     func yamlBooleansStayWords(word: String) throws {
-        let content = english(replacing: "keywords: [opening hours, open, closed, no]", with: "keywords: [opening hours, \(word)]")
+        let content = english(
+            replacing: "keywords: [opening hours, open, closed, no]", with: "keywords: [opening hours, \(word)]")
         let result = try load(content)
         let catalog = try #require(result.catalog, "\(result.printed)")
         let keywords = catalog.languages["en"]?.intent("opening-hours")?.keywords.map(\.text)
@@ -82,10 +84,12 @@ struct CatalogLoaderTests {
 
     @Test("a misspelt top-level field and text field get suggestions")
     func misspeltTopLevelField() throws {
-        let result = try load(english(replacing: "stopwords:", with: "stopword:").replacingOccurrences(of: "did-you-mean:", with: "did-you-men:"))
+        let result = try load(
+            english(replacing: "stopwords:", with: "stopword:").replacingOccurrences(of: "did-you-mean:", with: "did-you-men:"))
         let errors = only(.error, in: result)
         #expect(errors.contains { $0.message.contains("'stopword'") && $0.fix == "did you mean 'stopwords'?" && $0.line == 13 })
-        #expect(errors.contains { $0.message.contains("'did-you-men'") && $0.fix == "did you mean 'did-you-mean'?" && $0.line == 6 })
+        #expect(
+            errors.contains { $0.message.contains("'did-you-men'") && $0.fix == "did you mean 'did-you-mean'?" && $0.line == 6 })
     }
 
     @Test("a reference to a fact that does not exist is an error at the reference")
@@ -98,12 +102,14 @@ struct CatalogLoaderTests {
         #expect(error.fix.contains("welcome-center"))
     }
 
-    @Test("a reference to a missing field, kind or number is an error", arguments: [
-        ("{places.welcome-center.phone}", "has no 'phone'"),
-        ("{place.welcome-center.name}", "not a known kind of fact"),
-        ("{numbers.ambulance}", "names a number that is not in facts.yaml"),
-        ("{links.booking", "is not closed"),
-    ])
+    @Test(
+        "a reference to a missing field, kind or number is an error",
+        arguments: [
+            ("{places.welcome-center.phone}", "has no 'phone'"),
+            ("{place.welcome-center.name}", "not a known kind of fact"),
+            ("{numbers.ambulance}", "names a number that is not in facts.yaml"),
+            ("{links.booking", "is not closed"),
+        ])
     func badReferences(reference: String, message: String) throws {
         let result = try load(english(replacing: "\"{places.welcome-center.address}\"", with: "\"See \(reference)\""))
         let error = try #require(only(.error, in: result).first, "\(result.printed)")
@@ -115,13 +121,15 @@ struct CatalogLoaderTests {
     func unknownIntentButton() throws {
         let result = try load(english(replacing: "buttons: [address, link.booking]", with: "buttons: [adress, link.boking]"))
         let errors = only(.error, in: result)
-        #expect(errors.contains { $0.message.contains("intent 'adress'") && $0.fix == "did you mean 'address'?" && $0.line == 21 })
+        #expect(
+            errors.contains { $0.message.contains("intent 'adress'") && $0.fix == "did you mean 'address'?" && $0.line == 21 })
         #expect(errors.contains { $0.message.contains("'link.boking'") && $0.fix == "did you mean 'link.booking'?" })
     }
 
     @Test("an empty keyword list is an error")
     func emptyKeywords() throws {
-        let result = try load(english(replacing: "keywords: [address, directions, how to get there, location]", with: "keywords: []"))
+        let result = try load(
+            english(replacing: "keywords: [address, directions, how to get there, location]", with: "keywords: []"))
         let error = try #require(only(.error, in: result).first)
         #expect(error.message == "the keywords of intent 'address' is empty")
         #expect(error.line == 25)
@@ -150,7 +158,8 @@ struct CatalogLoaderTests {
         let folder = try TemporaryIntents(files: [:])
         defer { folder.remove() }
         // "Öffnungszeiten" saved as Latin-1: 0xD6 alone is not UTF-8.
-        var bytes = Array(TemporaryIntents.english.replacingOccurrences(of: "title: Opening hours", with: "title: XOpening hours").utf8)
+        var bytes = Array(
+            TemporaryIntents.english.replacingOccurrences(of: "title: Opening hours", with: "title: XOpening hours").utf8)
         let marker = bytes.firstIndex(of: UInt8(ascii: "X"))!
         bytes[marker] = 0xD6
         try folder.write("en.yaml", bytes: bytes)
@@ -165,7 +174,8 @@ struct CatalogLoaderTests {
 
     @Test("a file saved half-way is reported, not loaded")
     func truncatedFile() throws {
-        let content = String(TemporaryIntents.english.prefix(upTo: TemporaryIntents.english.range(of: "    examples: [when")!.upperBound))
+        let content = String(
+            TemporaryIntents.english.prefix(upTo: TemporaryIntents.english.range(of: "    examples: [when")!.upperBound))
         let result = try load(content)
         #expect(result.catalog == nil)
         let error = try #require(result.errors.first)
@@ -177,7 +187,8 @@ struct CatalogLoaderTests {
 
     @Test("a file cut between intents loads with the intents it still has missing fields reported")
     func truncatedBetweenFields() throws {
-        let content = String(TemporaryIntents.english.prefix(upTo: TemporaryIntents.english.range(of: "    keywords: [address")!.lowerBound))
+        let content = String(
+            TemporaryIntents.english.prefix(upTo: TemporaryIntents.english.range(of: "    keywords: [address")!.lowerBound))
         let result = try load(content)
         #expect(result.errors.contains { $0.message == "intent 'address' has no 'keywords'" })
         #expect(result.errors.contains { $0.message == "intent 'address' has no 'answer'" })
@@ -185,7 +196,8 @@ struct CatalogLoaderTests {
 
     @Test("text with ': ' that needs quotes gets a message that says so")
     func unquotedColon() throws {
-        let result = try load(english(replacing: "fallback: Sorry, I did not understand.", with: "fallback: Note: I did not understand."))
+        let result = try load(
+            english(replacing: "fallback: Sorry, I did not understand.", with: "fallback: Note: I did not understand."))
         let error = try #require(result.errors.first)
         #expect(error.line == 5)
         #expect(error.fix.contains("quotes"))
@@ -221,7 +233,9 @@ struct CatalogLoaderTests {
         defer { folder.remove() }
         let result = folder.load()
         #expect(result.errors.contains { $0.file.hasSuffix("facts.yaml") && $0.message == "the facts file is missing" })
-        #expect(result.errors.contains { $0.file.hasSuffix("english.yaml") && $0.message.contains("not named after a language code") })
+        #expect(
+            result.errors.contains { $0.file.hasSuffix("english.yaml") && $0.message.contains("not named after a language code") }
+        )
     }
 
     @Test("a missing folder is an error that says what to do")
@@ -257,7 +271,10 @@ struct CatalogLoaderTests {
             .replacingOccurrences(of: "https://example.org/booking", with: "example.org/booking")
         let result = try load(TemporaryIntents.english, facts: facts)
         let errors = result.errors.filter { $0.file.hasSuffix("facts.yaml") }
-        #expect(errors.contains { $0.message == "'munday' is not a day of the week" && $0.fix == "did you mean 'monday'?" && $0.line == 6 })
+        #expect(
+            errors.contains {
+                $0.message == "'munday' is not a day of the week" && $0.fix == "did you mean 'monday'?" && $0.line == 6
+            })
         #expect(errors.contains { $0.message == "'11-17' is not a time range" && $0.line == 7 })
         #expect(errors.contains { $0.message == "'1.6.2026' is not a date" && $0.line == 9 })
         #expect(errors.contains { $0.message == "'example.org/booking' is not a web address" && $0.line == 12 })
@@ -265,7 +282,11 @@ struct CatalogLoaderTests {
 
     @Test("a value of the wrong kind is an error that says what was expected")
     func wrongKinds() throws {
-        let result = try load(english(replacing: "weekdays: [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday]", with: "weekdays: [Monday, Tuesday]")
+        let result = try load(
+            english(
+                replacing: "weekdays: [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday]",
+                with: "weekdays: [Monday, Tuesday]"
+            )
             .replacingOccurrences(of: "  fallback: Sorry, I did not understand.", with: "  fallback:\n    - Sorry"))
         #expect(result.errors.contains { $0.message == "'weekdays' has 2 names but a week has 7" })
         #expect(result.errors.contains { $0.message == "'texts.fallback' must be text, but it is a list" })
@@ -282,7 +303,9 @@ struct CatalogLoaderTests {
 /// Warnings: the bot works, but something should be looked at.
 @Suite("Linting intent files")
 struct CatalogLinterTests {
-    private func load(_ files: [String: String], facts: String = TemporaryIntents.facts, today: CalendarDay = testToday) throws -> CatalogLoadResult {
+    private func load(_ files: [String: String], facts: String = TemporaryIntents.facts, today: CalendarDay = testToday) throws
+        -> CatalogLoadResult
+    {
         let folder = try TemporaryIntents(files: files, facts: facts)
         defer { folder.remove() }
         return folder.load(today: today)
@@ -292,18 +315,24 @@ struct CatalogLinterTests {
     func missingIntent() throws {
         let german = TemporaryIntents.english.replacingOccurrences(of: "language: en", with: "language: de")
         let english = TemporaryIntents.english.replacingOccurrences(
-            of: "  address:\n    title: Address\n    keywords: [address, directions, how to get there, location]\n    answer: \"{places.welcome-center.address}\"\n    buttons: [opening-hours]\n    examples: [address, where is the address, directions please, your location, adress]\n",
-            with: "").replacingOccurrences(of: "buttons: [address, link.booking]", with: "buttons: [link.booking]")
+            of:
+                "  address:\n    title: Address\n    keywords: [address, directions, how to get there, location]\n    answer: \"{places.welcome-center.address}\"\n    buttons: [opening-hours]\n    examples: [address, where is the address, directions please, your location, adress]\n",
+            with: ""
+        ).replacingOccurrences(of: "buttons: [address, link.booking]", with: "buttons: [link.booking]")
             .replacingOccurrences(of: "menu: [opening-hours, address]", with: "menu: [opening-hours]")
         let result = try load(["de.yaml": german, "en.yaml": english])
         #expect(result.catalog != nil, "\(result.printed)")
-        #expect(result.warnings.contains { $0.file.hasSuffix("en.yaml") && $0.message == "intent 'address' of de.yaml is missing in this language" })
+        #expect(
+            result.warnings.contains {
+                $0.file.hasSuffix("en.yaml") && $0.message == "intent 'address' of de.yaml is missing in this language"
+            })
     }
 
     @Test("an answer too long for a channel names the channel and its limit")
     func longAnswer() throws {
         let long = String(repeating: "word ", count: 420)  // 2100 characters
-        let english = TemporaryIntents.english.replacingOccurrences(of: "\"{places.welcome-center.address}\"", with: "\"\(long)\"")
+        let english = TemporaryIntents.english.replacingOccurrences(
+            of: "\"{places.welcome-center.address}\"", with: "\"\(long)\"")
         let result = try load(["en.yaml": english])
         let warning = try #require(result.warnings.first { $0.message.contains("characters, more than") })
         #expect(warning.message.contains("SMS 1600"))
@@ -314,14 +343,19 @@ struct CatalogLinterTests {
 
     @Test("a button title longer than WhatsApp allows")
     func longButtonTitle() throws {
-        let english = TemporaryIntents.english.replacingOccurrences(of: "title: Address", with: "title: Address and directions to us")
+        let english = TemporaryIntents.english.replacingOccurrences(
+            of: "title: Address", with: "title: Address and directions to us")
         let result = try load(["en.yaml": english])
-        #expect(result.warnings.contains { $0.message.contains("'Address and directions to us'") && $0.message.contains("WhatsApp shows at most 20") })
+        #expect(
+            result.warnings.contains {
+                $0.message.contains("'Address and directions to us'") && $0.message.contains("WhatsApp shows at most 20")
+            })
     }
 
     @Test("a keyword shared by two intents of one language")
     func sharedKeyword() throws {
-        let english = TemporaryIntents.english.replacingOccurrences(of: "keywords: [address,", with: "keywords: [Opening Hours, address,")
+        let english = TemporaryIntents.english.replacingOccurrences(
+            of: "keywords: [address,", with: "keywords: [Opening Hours, address,")
         let result = try load(["en.yaml": english])
         let warning = try #require(result.warnings.first { $0.message.contains("also a keyword of") })
         #expect(warning.message == "the keyword 'Opening Hours' is also a keyword of 'opening-hours'")
@@ -330,28 +364,35 @@ struct CatalogLinterTests {
 
     @Test("a link that is still a placeholder")
     func placeholderLink() throws {
-        let facts = TemporaryIntents.facts.replacingOccurrences(of: "url: https://example.org/booking", with: "url: PLACEHOLDER\n    fallback: https://example.org/")
+        let facts = TemporaryIntents.facts.replacingOccurrences(
+            of: "url: https://example.org/booking", with: "url: PLACEHOLDER\n    fallback: https://example.org/")
         let result = try load(["en.yaml": TemporaryIntents.english], facts: facts)
         let warning = try #require(result.warnings.first { $0.message.contains("placeholder") })
         #expect(warning.message.contains("'booking'"))
         #expect(warning.line == 11)
         // Newcomers get the fallback, never the placeholder.
         let catalog = try #require(result.catalog)
-        let reply = ReplyComposer(catalog: catalog).answer(catalog.languages["en"]!.intent("opening-hours")!, in: catalog.languages["en"]!)
+        let reply = ReplyComposer(catalog: catalog).answer(
+            catalog.languages["en"]!.intent("opening-hours")!, in: catalog.languages["en"]!)
         #expect(reply.buttons.contains { $0.kind == .link && $0.value == "https://example.org/" })
     }
 
     @Test("facts whose verified date is more than a year old")
     func staleFacts() throws {
         let result = try load(["en.yaml": TemporaryIntents.english], today: CalendarDay(parsing: "2027-07-01")!)
-        #expect(result.warnings.contains { $0.message.contains("place 'welcome-center' were last verified on 2026-06-01") && $0.line == 2 })
+        #expect(
+            result.warnings.contains {
+                $0.message.contains("place 'welcome-center' were last verified on 2026-06-01") && $0.line == 2
+            })
         let fresh = try load(["en.yaml": TemporaryIntents.english], today: CalendarDay(parsing: "2027-05-01")!)
         #expect(!fresh.warnings.contains { $0.message.contains("last verified") })
     }
 
     @Test("an intent with fewer than five examples")
     func fewExamples() throws {
-        let english = TemporaryIntents.english.replacingOccurrences(of: "examples: [address, where is the address, directions please, your location, adress]", with: "examples: [address]")
+        let english = TemporaryIntents.english.replacingOccurrences(
+            of: "examples: [address, where is the address, directions please, your location, adress]", with: "examples: [address]"
+        )
         let result = try load(["en.yaml": english])
         #expect(result.warnings.contains { $0.message == "intent 'address' has 1 example" })
     }

@@ -52,7 +52,10 @@ private let testCatalog: IntentCatalog = {
             examples: [arbeit, job, arbeitserlaubnis, arbeit suchen, job gesucht]
         """
     let english = TemporaryIntents.english.replacingOccurrences(
-        of: "intents:\n", with: "intents:\n  greeting:\n    title: Hello\n    keywords: [hello, hi]\n    answer: Hello!\n    examples: [hello, hi, hi there, hello bot, hello hello]\n")
+        of: "intents:\n",
+        with:
+            "intents:\n  greeting:\n    title: Hello\n    keywords: [hello, hi]\n    answer: Hello!\n    examples: [hello, hi, hi there, hello bot, hello hello]\n"
+    )
     let russian = """
         language: ru
         name: Русский
@@ -159,7 +162,10 @@ struct MatcherTests {
         let explanation = try #require(result.explanation)
         #expect(explanation.words == ["wann", "habt", "ihr", "offen"])
         #expect(explanation.stopwords == ["wann", "habt", "ihr"])
-        #expect(explanation.matches == [Matcher.WordMatch(word: "offen", keyword: "offen", intent: "opening-hours", kind: .exact, excludes: false)])
+        #expect(
+            explanation.matches == [
+                Matcher.WordMatch(word: "offen", keyword: "offen", intent: "opening-hours", kind: .exact, excludes: false)
+            ])
         #expect(explanation.summary.contains("matched 'offen' ~ 'offen' (exact) → opening-hours"))
         #expect(result.confidence > 0.7)
     }

@@ -181,7 +181,8 @@ public struct Assistant: Sendable {
     }
 
     private func press(_ payload: String, state: inout ConversationState, hint: String?) -> Answer {
-        let language = state.language.flatMap { catalog.languages[$0] != nil ? $0 : nil }
+        let language =
+            state.language.flatMap { catalog.languages[$0] != nil ? $0 : nil }
             ?? hint.flatMap { catalog.languages[$0] != nil ? $0 : nil } ?? catalog.referenceLanguage
         switch ButtonTarget(parsing: payload) {
         case .language(let code) where catalog.languages[code] != nil:
@@ -207,7 +208,8 @@ public struct Assistant: Sendable {
         guard let head = parts.first else { return nil }
         let name = head.split(separator: "@").first.map { $0.lowercased() } ?? ""
         let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces).lowercased() : nil
-        let language = state.language.flatMap { catalog.languages[$0] != nil ? $0 : nil }
+        let language =
+            state.language.flatMap { catalog.languages[$0] != nil ? $0 : nil }
             ?? hint.flatMap { catalog.languages[$0] != nil ? $0 : nil } ?? catalog.referenceLanguage
         switch name {
         case "start":

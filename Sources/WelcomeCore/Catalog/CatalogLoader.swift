@@ -46,7 +46,8 @@ public struct CatalogLoader: Sendable {
         var facts = Facts()
         if names.contains(Self.factsFileName) {
             var reader = FactsReader(file: factsPath, today: today)
-            facts = reader.read(data: fileManager.contents(atPath: (directory as NSString).appendingPathComponent(Self.factsFileName)) ?? Data())
+            facts = reader.read(
+                data: fileManager.contents(atPath: (directory as NSString).appendingPathComponent(Self.factsFileName)) ?? Data())
             diagnostics += reader.yaml.sink.diagnostics
         } else {
             diagnostics.append(
@@ -96,7 +97,8 @@ public struct CatalogLoader: Sendable {
             _ = code
         }
         diagnostics += crossSink.diagnostics
-        let reference = languages[referenceLanguage] != nil ? referenceLanguage : (languages.keys.sorted().first ?? referenceLanguage)
+        let reference =
+            languages[referenceLanguage] != nil ? referenceLanguage : (languages.keys.sorted().first ?? referenceLanguage)
         if diagnostics.contains(where: { $0.severity == .error }) {
             return CatalogLoadResult(catalog: nil, diagnostics: diagnostics.sorted())
         }
@@ -119,7 +121,9 @@ public struct CatalogLoader: Sendable {
 
 extension IntentCatalog {
     /// Loads and validates a folder; throws every error found, keeps warnings on the catalog.
-    public static func load(from directory: String, today: CalendarDay = CalendarDay(Date())) throws(CatalogError) -> IntentCatalog {
+    public static func load(from directory: String, today: CalendarDay = CalendarDay(Date())) throws(CatalogError)
+        -> IntentCatalog
+    {
         let result = CatalogLoader(directory: directory, today: today).load()
         guard let catalog = result.catalog else { throw CatalogError(diagnostics: result.diagnostics) }
         return catalog
@@ -149,25 +153,33 @@ struct FactsReader {
         let sections = yaml.fields(root, "the facts file", allowed: Self.sections, required: [])
         if let places = sections["places"] {
             for entry in yaml.mapping(places.value, "places") ?? [] {
-                if let record = record(entry.value, id: entry.key, at: entry.at, allowed: Self.placeFields, what: "place '\(entry.key)'") {
+                if let record = record(
+                    entry.value, id: entry.key, at: entry.at, allowed: Self.placeFields, what: "place '\(entry.key)'")
+                {
                     facts.places[entry.key] = record
                 }
             }
         }
         if let partners = sections["partners"] {
             for entry in yaml.mapping(partners.value, "partners") ?? [] {
-                if let record = record(entry.value, id: entry.key, at: entry.at, allowed: Self.partnerFields, what: "partner '\(entry.key)'") {
+                if let record = record(
+                    entry.value, id: entry.key, at: entry.at, allowed: Self.partnerFields, what: "partner '\(entry.key)'")
+                {
                     facts.partners[entry.key] = record
                 }
             }
         }
         if let links = sections["links"] {
             for entry in yaml.mapping(links.value, "links") ?? [] {
-                let fields = yaml.fields(entry.value, "link '\(entry.key)'", allowed: Self.linkFields, required: ["url"], owner: entry.at)
-                guard let urlNode = fields["url"], let url = yaml.text(urlNode.value, "the url of link '\(entry.key)'") else { continue }
+                let fields = yaml.fields(
+                    entry.value, "link '\(entry.key)'", allowed: Self.linkFields, required: ["url"], owner: entry.at)
+                guard let urlNode = fields["url"], let url = yaml.text(urlNode.value, "the url of link '\(entry.key)'") else {
+                    continue
+                }
                 var link = Link(id: entry.key, url: url, location: entry.at)
                 if !link.isPlaceholder { checkURL(url, at: urlNode.value) }
-                if let fallback = fields["fallback"], let text = yaml.text(fallback.value, "the fallback of link '\(entry.key)'") {
+                if let fallback = fields["fallback"], let text = yaml.text(fallback.value, "the fallback of link '\(entry.key)'")
+                {
                     checkURL(text, at: fallback.value)
                     link.fallback = text
                 }
@@ -215,7 +227,8 @@ struct FactsReader {
             for part in text.split(separator: ",") {
                 guard let range = TimeRange(parsing: part) else {
                     yaml.sink.error(
-                        yaml.file, yaml.location(entry.value), "'\(part.trimmingCharacters(in: .whitespaces))' is not a time range",
+                        yaml.file, yaml.location(entry.value),
+                        "'\(part.trimmingCharacters(in: .whitespaces))' is not a time range",
                         fix: "write it like \"09:00-12:00\", several separated by commas; leave the day out when closed")
                     continue
                 }
@@ -229,17 +242,20 @@ struct FactsReader {
     private mutating func day(_ node: Node) -> CalendarDay? {
         guard let text = yaml.text(node, "the date") else { return nil }
         guard let day = CalendarDay(parsing: text) else {
-            yaml.sink.error(yaml.file, yaml.location(node), "'\(text)' is not a date", fix: "write it as YYYY-MM-DD, for example 2026-03-01")
+            yaml.sink.error(
+                yaml.file, yaml.location(node), "'\(text)' is not a date", fix: "write it as YYYY-MM-DD, for example 2026-03-01")
             return nil
         }
         if day > today {
-            yaml.sink.warning(yaml.file, yaml.location(node), "the date \(text) is in the future", fix: "write the day the facts were checked")
+            yaml.sink.warning(
+                yaml.file, yaml.location(node), "the date \(text) is in the future", fix: "write the day the facts were checked")
         }
         return day
     }
 
     private mutating func checkURL(_ text: String, at node: Node) {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            url.host != nil
         else {
             yaml.sink.error(
                 yaml.file, yaml.location(node), "'\(text)' is not a web address",
@@ -291,7 +307,9 @@ struct LanguageReader {
             if let value = TextDirection(rawValue: text.lowercased()) {
                 direction = value
             } else {
-                yaml.sink.error(file, yaml.location(node.value), "'direction' must be ltr or rtl, not '\(text)'", fix: "write rtl for Arabic and Persian, ltr otherwise")
+                yaml.sink.error(
+                    file, yaml.location(node.value), "'direction' must be ltr or rtl, not '\(text)'",
+                    fix: "write rtl for Arabic and Persian, ltr otherwise")
             }
         }
         var weekdays = WeeklyHours.dayNames
@@ -381,7 +399,8 @@ struct LanguageReader {
                 yaml.file, yaml.location(node.value), "'as-of' must contain {date}, where the date of the facts goes",
                 fix: "for example: \"As of {date}. Please check before you go.\"")
         }
-        return LanguagePack.Texts(fallback: fallback, didYouMean: didYouMean, closed: closed, asOf: asOf, chooseLanguage: chooseLanguage)
+        return LanguagePack.Texts(
+            fallback: fallback, didYouMean: didYouMean, closed: closed, asOf: asOf, chooseLanguage: chooseLanguage)
     }
 
     /// An intent and the locations of its buttons (kept for diagnostics only).
@@ -497,7 +516,8 @@ struct LanguageReader {
     }
 
     private mutating func resolve(_ name: String, at: SourceLocation) -> FactReference? {
-        let parts = name.trimmingCharacters(in: .whitespaces).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let parts = name.trimmingCharacters(in: .whitespaces).split(separator: ".", omittingEmptySubsequences: false).map(
+            String.init)
         func fail(_ message: String, _ fix: String) -> FactReference? {
             yaml.sink.error(yaml.file, at, message, fix: fix)
             return nil
@@ -509,40 +529,67 @@ struct LanguageReader {
         guard let section = parts.first else { return nil }
         switch section {
         case "hours":
-            guard parts.count == 2 else { return fail("'{\(name)}' should be {hours.PLACE}", "for example {hours.welcome-center}") }
+            guard parts.count == 2 else {
+                return fail("'{\(name)}' should be {hours.PLACE}", "for example {hours.welcome-center}")
+            }
             guard let place = facts.places[parts[1]] else {
-                return fail("'{\(name)}' names a place that is not in facts.yaml", suggest(parts[1], facts.places.keys, prefix: "hours."))
+                return fail(
+                    "'{\(name)}' names a place that is not in facts.yaml", suggest(parts[1], facts.places.keys, prefix: "hours."))
             }
             guard place.hours != nil else {
-                return fail("'{\(name)}': place '\(parts[1])' has no opening hours in facts.yaml", "add 'hours:' to it or remove the reference")
+                return fail(
+                    "'{\(name)}': place '\(parts[1])' has no opening hours in facts.yaml",
+                    "add 'hours:' to it or remove the reference")
             }
             return .hours(place: parts[1])
         case "places", "partners":
             let records = section == "places" ? facts.places : facts.partners
-            guard parts.count == 3 else { return fail("'{\(name)}' should be {\(section).ID.FIELD}", "for example {\(section).\(records.keys.sorted().first ?? "id").name}") }
+            guard parts.count == 3 else {
+                return fail(
+                    "'{\(name)}' should be {\(section).ID.FIELD}",
+                    "for example {\(section).\(records.keys.sorted().first ?? "id").name}")
+            }
             guard let record = records[parts[1]] else {
-                return fail("'{\(name)}' names \(section == "places" ? "a place" : "a partner") that is not in facts.yaml", suggest(parts[1], records.keys, prefix: "\(section)."))
+                return fail(
+                    "'{\(name)}' names \(section == "places" ? "a place" : "a partner") that is not in facts.yaml",
+                    suggest(parts[1], records.keys, prefix: "\(section)."))
             }
             guard record.fields[parts[2]] != nil else {
                 let close = Spelling.closest(to: parts[2], among: record.fields.keys)
                 return fail(
                     "'{\(name)}': '\(parts[1])' has no '\(parts[2])' in facts.yaml",
-                    close.map { "did you mean '{\(section).\(parts[1]).\($0)}'?" } ?? "add '\(parts[2]):' to it in facts.yaml, or use one of: \(record.fields.keys.sorted().joined(separator: ", "))")
+                    close.map { "did you mean '{\(section).\(parts[1]).\($0)}'?" }
+                        ?? "add '\(parts[2]):' to it in facts.yaml, or use one of: \(record.fields.keys.sorted().joined(separator: ", "))"
+                )
             }
             return section == "places" ? .place(id: parts[1], field: parts[2]) : .partner(id: parts[1], field: parts[2])
         case "links", "numbers":
-            guard parts.count == 2 else { return fail("'{\(name)}' should be {\(section).ID}", "for example {\(section).\((section == "links" ? Array(facts.links.keys) : Array(facts.numbers.keys)).sorted().first ?? "id")}") }
+            guard parts.count == 2 else {
+                return fail(
+                    "'{\(name)}' should be {\(section).ID}",
+                    "for example {\(section).\((section == "links" ? Array(facts.links.keys) : Array(facts.numbers.keys)).sorted().first ?? "id")}"
+                )
+            }
             if section == "links" {
-                guard facts.links[parts[1]] != nil else { return fail("'{\(name)}' names a link that is not in facts.yaml", suggest(parts[1], facts.links.keys, prefix: "links.")) }
+                guard facts.links[parts[1]] != nil else {
+                    return fail(
+                        "'{\(name)}' names a link that is not in facts.yaml",
+                        suggest(parts[1], facts.links.keys, prefix: "links."))
+                }
                 return .link(id: parts[1])
             }
-            guard facts.numbers[parts[1]] != nil else { return fail("'{\(name)}' names a number that is not in facts.yaml", suggest(parts[1], facts.numbers.keys, prefix: "numbers.")) }
+            guard facts.numbers[parts[1]] != nil else {
+                return fail(
+                    "'{\(name)}' names a number that is not in facts.yaml",
+                    suggest(parts[1], facts.numbers.keys, prefix: "numbers."))
+            }
             return .number(id: parts[1])
         default:
             let close = Spelling.closest(to: section, among: ["hours", "places", "partners", "links", "numbers"])
             return fail(
                 "'{\(name)}' is not a known kind of fact",
-                close.map { "did you mean '{\($0)…}'?" } ?? "use {hours.…}, {places.…}, {partners.…}, {links.…} or {numbers.…}; write '{{' for a brace")
+                close.map { "did you mean '{\($0)…}'?" }
+                    ?? "use {hours.…}, {places.…}, {partners.…}, {links.…} or {numbers.…}; write '{{' for a brace")
         }
     }
 
@@ -559,7 +606,9 @@ struct LanguageReader {
             }
         case .language(let code):
             if !CatalogLoader.isLanguageCode(code) {
-                yaml.sink.error(yaml.file, at, "'lang.\(code)' is not a language button", fix: "write lang. and a language code, for example lang.ar")
+                yaml.sink.error(
+                    yaml.file, at, "'lang.\(code)' is not a language button",
+                    fix: "write lang. and a language code, for example lang.ar")
             }
         }
     }
@@ -568,6 +617,7 @@ struct LanguageReader {
         let close = Spelling.closest(to: id, among: intentIDs)
         yaml.sink.error(
             yaml.file, at, "\(what) names intent '\(id)', which this file does not have",
-            fix: close.map { "did you mean '\($0)'?" } ?? "write the name of an intent, 'link.NAME' for a link or 'lang.CODE' for a language")
+            fix: close.map { "did you mean '\($0)'?" }
+                ?? "write the name of an intent, 'link.NAME' for a link or 'lang.CODE' for a language")
     }
 }

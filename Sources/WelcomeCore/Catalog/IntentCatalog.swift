@@ -75,7 +75,9 @@ public struct Link: Sendable {
     public var verified: CalendarDay?
     public var location: SourceLocation
 
-    public init(id: String, url: String, fallback: String? = nil, verified: CalendarDay? = nil, location: SourceLocation = .unknown) {
+    public init(
+        id: String, url: String, fallback: String? = nil, verified: CalendarDay? = nil, location: SourceLocation = .unknown
+    ) {
         self.id = id
         self.url = url
         self.fallback = fallback

@@ -70,7 +70,8 @@ public struct Matcher: Sendable {
             if matches.isEmpty { lines.append("no keyword matched") }
             for match in matches {
                 lines.append(
-                    "\(match.excludes ? "excluded" : "matched") '\(match.word)' ~ '\(match.keyword)' (\(match.kind.rawValue)) → \(match.intent)")
+                    "\(match.excludes ? "excluded" : "matched") '\(match.word)' ~ '\(match.keyword)' (\(match.kind.rawValue)) → \(match.intent)"
+                )
             }
             return lines.joined(separator: "\n")
         }
@@ -132,7 +133,8 @@ public struct Matcher: Sendable {
             for hit in termHits {
                 for posting in index.postings(of: hit.term) {
                     slotHits.append(
-                        SlotHit(phrase: posting.phrase, slot: posting.slot, position: Int16(position), term: hit.term,
+                        SlotHit(
+                            phrase: posting.phrase, slot: posting.slot, position: Int16(position), term: hit.term,
                             quality: hit.quality, kind: hit.kind))
                 }
             }

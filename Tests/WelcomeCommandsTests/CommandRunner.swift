@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import WelcomeCommands
+
+/// The package's root folder, so commands find the shipped intent files.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+let shippedIntents = packageRoot.appendingPathComponent("Intents").path
+
+/// What a command printed and how it ended.
+struct CommandRun {
+    var exitCode: Int32
+    var output: String
+    var errors: String
+
+    var lines: [String] { output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+
+    /// The output parsed as one JSON object.
+    func json() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(output.utf8))
+        return try #require(object as? [String: Any], "not a JSON object: \(output)")
+    }
+}
+
+/// Runs `welcomebot ARGUMENTS` in-process, as the shell would, feeding `input` lines to it.
+func welcomebot(_ arguments: [String], input: [String] = []) -> CommandRun {
+    let output = CapturedLines()
+    let errors = CapturedLines()
+    let remaining = CapturedLines()
+    for line in input.reversed() { remaining.append(line) }
+    let reader: @Sendable () -> String? = {
+        var lines = remaining.lines
+        guard let next = lines.popLast() else { return nil }
+        remaining.replace(with: lines)
+        return next
+    }
+    var exitCode: Int32 = 0
+    Terminal.$output.withValue(output.append) {
+        Terminal.$errors.withValue(errors.append) {
+            Terminal.$input.withValue(reader) {
+                do {
+                    var command = try WelcomeBotCommand.parseAsRoot(arguments)
+                    try command.run()
+                } catch {
+                    exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
+                    if exitCode != 0 && !(error is ExitCode) {
+                        errors.append(WelcomeBotCommand.fullMessage(for: error))
+                    }
+                }
+            }
+        }
+    }
+    return CommandRun(exitCode: exitCode, output: output.text, errors: errors.text)
+}
