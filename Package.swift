@@ -53,7 +53,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WelcomeCommandsTests",
-            dependencies: ["WelcomeCommands", "WelcomeCore"],
+            dependencies: [
+                "WelcomeCommands",
+                "WelcomeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

@@ -160,7 +160,18 @@ public struct KeywordIndex: Sendable {
         var kind: MatchKind
     }
 
-    static let quality: [MatchKind: Float] = [.exact: 1, .prefix: 0.9, .ending: 0.85, .typo: 0.75]
+    /// How much each kind of match is worth; a typo of two letters is worth less than one.
+    static func quality(_ kind: MatchKind, distance: Int = 0) -> Float {
+        switch kind {
+        case .exact: 1
+        case .prefix: 0.9
+        case .ending: 0.85
+        case .typo: distance <= 1 ? 0.7 : 0.6
+        }
+    }
+
+    /// Both words must have this many letters to match with different endings.
+    static let minimumEndingLength = 5
 
     /// Every keyword word that the word of a message matches, best first per term.
     func lookUp(_ token: ArraySlice<UInt32>, into hits: inout [TermHit]) {
@@ -174,17 +185,23 @@ public struct KeywordIndex: Sendable {
         var prefixLength = length - 1
         while prefixLength >= Self.minimumStemLength {
             if let id = termByHash[hashes[prefixLength]], scalars(of: id).elementsEqual(token.prefix(prefixLength)) {
-                hits.append(TermHit(term: id, quality: 0.9, kind: .prefix))
+                hits.append(TermHit(term: id, quality: Self.quality(.prefix), kind: .prefix))
             }
             prefixLength -= 1
         }
-        for prefixLength in max(Self.minimumStemLength, length - 2)...length {
-            endings.forEach(hashes[prefixLength]) { id in
-                if hits[start...].contains(where: { $0.term == id }) { return }
-                let term = scalars(of: id)
-                let common = zip(term, token).prefix { $0 == $1 }.count
-                if common >= max(Self.minimumStemLength, max(length, term.count) - 2) {
-                    hits.append(TermHit(term: id, quality: 0.85, kind: .ending))
+        // Another ending only when the word is not itself a keyword word: "مستشار" is not "مستشفى".
+        let hasExact = hits[start...].contains { $0.kind == .exact }
+        if !hasExact && length >= Self.minimumEndingLength {
+            for prefixLength in max(Self.minimumStemLength, length - 2)...length {
+                endings.forEach(hashes[prefixLength]) { id in
+                    if hits[start...].contains(where: { $0.term == id }) { return }
+                    let term = scalars(of: id)
+                    let common = zip(term, token).prefix { $0 == $1 }.count
+                    if term.count >= Self.minimumEndingLength,
+                        common >= max(Self.minimumStemLength, max(length, term.count) - 2)
+                    {
+                        hits.append(TermHit(term: id, quality: Self.quality(.ending), kind: .ending))
+                    }
                 }
             }
         }
@@ -201,7 +218,7 @@ public struct KeywordIndex: Sendable {
                 guard limit > 0 else { return }
                 let distance = EditDistance.optimalStringAlignment(word[...], term, limit: limit)
                 if distance <= limit {
-                    hits.append(TermHit(term: id, quality: distance == 1 ? 0.75 : 0.65, kind: .typo))
+                    hits.append(TermHit(term: id, quality: Self.quality(.typo, distance: distance), kind: .typo))
                 }
             }
         }
@@ -209,9 +226,10 @@ public struct KeywordIndex: Sendable {
         Self.forEachDeletion(of: word, depth: allowed, check)
     }
 
-    /// Mistakes tolerated in a word of this length: none below four letters, two from eight.
+    /// Mistakes tolerated in a word of this length: none up to four letters (too many short
+    /// words are one letter apart, in Arabic script above all), one up to eight, then two.
     static func allowedTypos(_ length: Int) -> Int {
-        length >= 8 ? 2 : (length >= minimumStemLength ? 1 : 0)
+        length >= 9 ? 2 : (length >= 5 ? 1 : 0)
     }
 
     // MARK: Hashing

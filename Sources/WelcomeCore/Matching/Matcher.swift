@@ -11,7 +11,7 @@ public struct Matcher: Sendable {
         /// Below this confidence the bot says it did not understand and shows the menu.
         public var threshold: Double = 0.45
         /// When the runner-up reaches this share of the best score, the bot asks which was meant.
-        public var ambiguityRatio: Double = 0.8
+        public var ambiguityRatio: Double = 0.85
         /// Above this confidence the best intent wins even when another is close.
         public var certain: Double = 0.92
 
@@ -157,6 +157,8 @@ public struct Matcher: Sendable {
             }
             cursor = end
             guard best.count == phrase.terms.count else { continue }
+            // Exclusions are strong statements; loose matches (endings, typos) must not trigger them.
+            if phrase.excludes && best.contains(where: { $0.kind == .ending || $0.kind == .typo }) { continue }
             if phrase.excludes {
                 excluded.insert(phrase.intent)
                 if explain { matchedHits += best }
