@@ -29,7 +29,9 @@ struct CommandTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = welcomebot(["intents", "check", "--intents", folder])
         #expect(run.exitCode == 1)
-        #expect(run.output.contains("\(folder)/en.yaml:5:5: error: unknown field 'titel' in intent 'greeting' — did you mean 'title'?"))
+        #expect(
+            run.output.contains(
+                "\(folder)/en.yaml:5:5: error: unknown field 'titel' in intent 'greeting' — did you mean 'title'?"))
         #expect(run.lines.last?.contains("error") == true)
         #expect(run.lines.last?.contains("Fix the errors") == true)
     }
@@ -48,7 +50,9 @@ struct CommandTests {
         let run = welcomebot(["intents", "test"] + intents)
         #expect(run.exitCode == 0, "\(run.output)")
         let summary = try? #require(run.lines.last)
-        #expect(summary?.range(of: #"^(\d+) of \1 examples passed, 0 failed\.$"#, options: .regularExpression) != nil, "\(run.output)")
+        #expect(
+            summary?.range(of: #"^(\d+) of \1 examples passed, 0 failed\.$"#, options: .regularExpression) != nil, "\(run.output)"
+        )
     }
 
     @Test("intents test prints each failure with its place and the explanation, and exits 1")
@@ -57,7 +61,10 @@ struct CommandTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = welcomebot(["intents", "test", "--intents", folder])
         #expect(run.exitCode == 1)
-        #expect(run.output.contains("\(folder)/en.yaml:15:49: error: 'pizza recipe' got no intent (confidence 0.0), expected opening-hours"), "\(run.output)")
+        #expect(
+            run.output.contains(
+                "\(folder)/en.yaml:15:49: error: 'pizza recipe' got no intent (confidence 0.0), expected opening-hours"),
+            "\(run.output)")
         #expect(run.output.contains("    words: pizza recipe"))
         #expect(run.lines.last == "6 of 7 examples passed, 1 failed.")
     }
@@ -201,7 +208,8 @@ struct CommandTests {
         defer { try? FileManager.default.removeItem(atPath: fixed) }
         let second = welcomebot(["eval", fixed] + intents)
         #expect(second.exitCode == 1)
-        #expect(second.errors.contains("\(fixed):1:1: error: 'opening-hour' is not an intent of de — did you mean 'opening-hours'?"))
+        #expect(
+            second.errors.contains("\(fixed):1:1: error: 'opening-hour' is not an intent of de — did you mean 'opening-hours'?"))
         #expect(second.errors.contains("\(fixed):2:1: error: unknown language 'xx'"))
     }
 

@@ -397,3 +397,27 @@ struct CatalogLinterTests {
         #expect(result.warnings.contains { $0.message == "intent 'address' has 1 example" })
     }
 }
+
+@Suite("Intent priority")
+struct IntentPriorityTests {
+    @Test("priority low is read; an unknown priority is an error with what to write")
+    func priority() throws {
+        let good = try TemporaryIntents(files: [
+            "en.yaml": TemporaryIntents.english.replacingOccurrences(
+                of: "    title: Address\n", with: "    title: Address\n    priority: low\n")
+        ])
+        defer { good.remove() }
+        let catalog = try #require(good.load().catalog)
+        #expect(catalog.languages["en"]?.intent("address")?.priority == .low)
+        #expect(catalog.languages["en"]?.intent("opening-hours")?.priority == .normal)
+
+        let bad = try TemporaryIntents(files: [
+            "en.yaml": TemporaryIntents.english.replacingOccurrences(
+                of: "    title: Address\n", with: "    title: Address\n    priority: urgent\n")
+        ])
+        defer { bad.remove() }
+        let error = try #require(bad.load().errors.first)
+        #expect(error.message == "the priority 'urgent' of intent 'address' is not known")
+        #expect(error.line == 25)
+    }
+}

@@ -20,6 +20,7 @@ private let testCatalog: IntentCatalog = {
         intents:
           greeting:
             title: Hallo
+            priority: low
             keywords: [hallo, guten tag, servus]
             answer: Hallo!
             examples: [hallo, guten tag, servus, hallo zusammen, hallo du]
@@ -168,6 +169,14 @@ struct MatcherTests {
             ])
         #expect(explanation.summary.contains("matched 'offen' ~ 'offen' (exact) → opening-hours"))
         #expect(result.confidence > 0.7)
+    }
+
+    @Test("small talk gives way to a real topic in the same message, and answers when alone")
+    func lowPriority() {
+        #expect(matcher.match("hallo", language: "de").intent == "greeting")
+        let both = matcher.match("hallo, guten tag, ich brauche eine anmeldung", language: "de")
+        #expect(both.intent == "registration")
+        #expect(!both.candidates.contains { $0.intent == "greeting" })
     }
 
     @Test("a language that is not loaded gives no match rather than a crash")

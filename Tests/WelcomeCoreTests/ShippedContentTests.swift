@@ -37,12 +37,16 @@ struct ShippedContentTests {
         for intent in pack.intents {
             for example in intent.examples {
                 let result = matcher.match(example.text, language: code, explain: true)
-                #expect(result.intent == intent.id, "\(pack.file):\(example.location.line): '\(example.text)'\n\(result.explanation?.summary ?? "")")
+                #expect(
+                    result.intent == intent.id,
+                    "\(pack.file):\(example.location.line): '\(example.text)'\n\(result.explanation?.summary ?? "")")
             }
         }
         for example in pack.outOfScope {
             let result = matcher.match(example.text, language: code, explain: true)
-            #expect(result.intent == nil, "\(pack.file):\(example.location.line): '\(example.text)'\n\(result.explanation?.summary ?? "")")
+            #expect(
+                result.intent == nil,
+                "\(pack.file):\(example.location.line): '\(example.text)'\n\(result.explanation?.summary ?? "")")
         }
     }
 

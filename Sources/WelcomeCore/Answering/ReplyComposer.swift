@@ -132,13 +132,15 @@ public struct ReplyComposer: Sendable {
                 groups.append(([index], ranges))
             }
         }
+        // Arabic and Persian write lists with the Arabic comma.
+        let comma = pack.direction == .rightToLeft ? "، " : ", "
         var lines = groups.map { group in
-            group.days.map { pack.weekdays[$0] }.joined(separator: ", ") + ": "
-                + group.ranges.map(\.description).joined(separator: ", ")
+            group.days.map { pack.weekdays[$0] }.joined(separator: comma) + ": "
+                + group.ranges.map(\.description).joined(separator: comma)
         }
         let closed = hours.days.indices.filter { hours.days[$0].isEmpty }
         if !closed.isEmpty {
-            lines.append(closed.map { pack.weekdays[$0] }.joined(separator: ", ") + ": " + pack.texts.closed)
+            lines.append(closed.map { pack.weekdays[$0] }.joined(separator: comma) + ": " + pack.texts.closed)
         }
         if let verified {
             lines.append(pack.texts.asOf.replacingOccurrences(of: "{date}", with: verified.description))

@@ -282,7 +282,7 @@ struct LanguageReader {
         "language", "name", "direction", "weekdays", "texts", "menu", "link-labels", "stopwords", "intents", "out-of-scope",
     ]
     static let textFields = ["fallback", "did-you-mean", "closed", "as-of", "choose-language"]
-    static let intentFields = ["title", "keywords", "exclude", "answer", "buttons", "examples"]
+    static let intentFields = ["title", "keywords", "exclude", "answer", "buttons", "examples", "priority"]
     static let minimumExamples = 5
 
     mutating func read(data: Data) -> LanguagePack? {
@@ -446,9 +446,19 @@ struct LanguageReader {
                 "\(what) has \(examples.count) example\(examples.count == 1 ? "" : "s")",
                 fix: "add at least \(Self.minimumExamples) questions as people write them; 'intents test' checks each")
         }
+        var priority = Intent.Priority.normal
+        if let node = fields["priority"], let text = yaml.text(node.value, "the priority of \(what)") {
+            if let value = Intent.Priority(rawValue: text.lowercased()) {
+                priority = value
+            } else {
+                yaml.sink.error(
+                    yaml.file, yaml.location(node.value), "the priority '\(text)' of \(what) is not known",
+                    fix: "write 'low' (answered only when no other topic matches) or leave the field out")
+            }
+        }
         let intent = Intent(
             id: id, title: title, keywords: keywords, excludes: excludes, answer: answer, buttons: buttons,
-            examples: examples, location: at)
+            examples: examples, priority: priority, location: at)
         return ReadIntent(intent: intent, buttonLocations: buttonLocations)
     }
 

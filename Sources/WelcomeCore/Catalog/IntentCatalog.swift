@@ -258,11 +258,19 @@ public struct Intent: Sendable {
     public var answer: AnswerTemplate
     public var buttons: [ButtonTarget]
     public var examples: [Example]
+    public var priority: Priority
     public var location: SourceLocation
+
+    /// Small talk (greetings, thanks) is `low`: answered only when no real topic matches.
+    public enum Priority: String, Sendable, Codable {
+        case normal
+        case low
+    }
 
     public init(
         id: String, title: String, keywords: [Phrase], excludes: [Phrase] = [], answer: AnswerTemplate,
-        buttons: [ButtonTarget] = [], examples: [Example] = [], location: SourceLocation = .unknown
+        buttons: [ButtonTarget] = [], examples: [Example] = [], priority: Priority = .normal,
+        location: SourceLocation = .unknown
     ) {
         self.id = id
         self.title = title
@@ -271,6 +279,7 @@ public struct Intent: Sendable {
         self.answer = answer
         self.buttons = buttons
         self.examples = examples
+        self.priority = priority
         self.location = location
     }
 }

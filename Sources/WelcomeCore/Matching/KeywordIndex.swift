@@ -6,6 +6,8 @@ public struct KeywordIndex: Sendable {
     public let language: String
     /// Intent ids of this language, in file order; phrases refer to them by position.
     public let intentIDs: [String]
+    /// Per intent: answered only when no other intent matches.
+    private let lowPriority: [Bool]
 
     // Terms: the distinct normalised keyword words.
     private var termScalars: [UInt32] = []
@@ -48,6 +50,7 @@ public struct KeywordIndex: Sendable {
     init(language: String, intents: [Intent], stopwords: [String]) {
         self.language = language
         self.intentIDs = intents.map(\.id)
+        self.lowPriority = intents.map { $0.priority == .low }
         let normalizer = Normalizer.shared
         for stopword in stopwords {
             let normalized = normalizer.normalize(stopword)
@@ -120,6 +123,12 @@ public struct KeywordIndex: Sendable {
     }
 
     func weight(of term: Int32) -> Float { termWeights[Int(term)] }
+
+    func isLowPriority(_ intent: Int32) -> Bool { lowPriority[Int(intent)] }
+
+    func isLowPriority(_ intent: String) -> Bool {
+        intentIDs.firstIndex(of: intent).map { lowPriority[$0] } ?? false
+    }
 
     func postings(of term: Int32) -> [Posting] { postings[Int(term)] }
 

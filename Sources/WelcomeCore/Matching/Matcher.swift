@@ -122,13 +122,17 @@ public struct Matcher: Sendable {
         for position in normalized.tokens.indices {
             let token = normalized.token(at: position)
             termHits.removeAll(keepingCapacity: true)
-            if index.isStopword(token) {
+            // Arabic script attaches "و" (and) to the next word. Stripping it always would break
+            // words that begin with it (وظيفة), so it is tried only when the whole word finds nothing.
+            let conjunction = token.count >= 4 && token.first == Self.arabicWaw
+            if index.isStopword(token) || (conjunction && index.isStopword(token.dropFirst())) {
                 isStopword[position] = true
                 // A stopword still counts when it is itself a keyword word, but never loosely.
                 index.lookUpExact(token, into: &termHits)
             } else {
                 contentWords += 1
                 index.lookUp(token, into: &termHits)
+                if termHits.isEmpty && conjunction { index.lookUp(token.dropFirst(), into: &termHits) }
             }
             for hit in termHits {
                 for posting in index.postings(of: hit.term) {
@@ -173,26 +177,37 @@ public struct Matcher: Sendable {
 
         // Per intent: the best contribution of each word, summed; a word counts once.
         contributions.sort { ($0.intent, $0.position, -$0.value) < ($1.intent, $1.position, -$1.value) }
-        var scores: [(intent: Int32, score: Float, covered: Int)] = []
+        var scores: [(intent: Int32, score: Float, positions: [Int16])] = []
         var previous: (Int32, Int16)?
         for contribution in contributions where !excluded.contains(contribution.intent) {
             if let previous, previous == (contribution.intent, contribution.position) { continue }
             previous = (contribution.intent, contribution.position)
-            let coveredContent = isStopword[Int(contribution.position)] ? 0 : 1
             if let last = scores.last, last.intent == contribution.intent {
                 scores[scores.count - 1].score += contribution.value
-                scores[scores.count - 1].covered += coveredContent
+                scores[scores.count - 1].positions.append(contribution.position)
             } else {
-                scores.append((contribution.intent, contribution.value, coveredContent))
+                scores.append((contribution.intent, contribution.value, [contribution.position]))
             }
         }
-        let candidates = scores.map { entry -> Candidate in
+        // Low-priority intents (greetings, thanks) give way: their words do not count against a
+        // real topic in the same message ("salam, anmeldung?"), and they are dropped when one matched.
+        var smallTalk: Set<Int16> = []
+        for entry in scores where index.isLowPriority(entry.intent) { smallTalk.formUnion(entry.positions) }
+        var candidates = scores.map { entry -> Candidate in
+            let covered = entry.positions.filter { !isStopword[Int($0)] }.count
+            var content = contentWords
+            if !index.isLowPriority(entry.intent) {
+                content -= smallTalk.filter { !isStopword[Int($0)] && !entry.positions.contains($0) }.count
+            }
             let strength = 1 - exp(-1.6 * Double(entry.score))
-            let coverage = Double(entry.covered) / Double(max(1, contentWords))
+            let coverage = Double(covered) / Double(max(1, content))
             let confidence = strength * (0.5 + 0.5 * min(1, coverage))
             return Candidate(intent: index.intentIDs[Int(entry.intent)], score: Double(entry.score), confidence: confidence)
         }
-        .sorted { ($0.confidence, $1.intent) > ($1.confidence, $0.intent) }
+        if candidates.contains(where: { $0.confidence >= settings.threshold && !index.isLowPriority($0.intent) }) {
+            candidates.removeAll { index.isLowPriority($0.intent) }
+        }
+        candidates.sort { ($0.confidence, $1.intent) > ($1.confidence, $0.intent) }
         let top = Array(candidates.prefix(3))
 
         var outcome = Outcome.noMatch
@@ -224,6 +239,8 @@ public struct Matcher: Sendable {
             language: language, outcome: outcome, intent: intent, confidence: top.first?.confidence ?? 0,
             candidates: top, explanation: explanation)
     }
+
+    private static let arabicWaw: UInt32 = 0x0648
 
     struct SlotHit {
         var phrase: Int32
