@@ -27,19 +27,30 @@ public enum SyntheticIntents {
         return result
     }
 
+    /// Three to five syllables of thirty: like a real vocabulary, most words belong to one
+    /// intent, and a few short ones are shared by many.
     private static func word(from syllables: [String], _ generator: inout SplitMix64) -> String {
-        let count = 2 + Int(generator.next() % 3)
+        let count = 3 + Int(generator.next() % 3)
         return (0..<count).map { _ in syllables[Int(generator.next() % UInt64(syllables.count))] }.joined()
     }
 
     private static func syllables(for script: Script) -> [String] {
         switch script {
         case .cyrillic:
-            return ["ка", "ро", "ми", "ле", "ту", "на", "ско", "вы", "при", "жу", "бе", "ге", "до", "зі", "ча"]
+            return [
+                "ка", "ро", "ми", "ле", "ту", "на", "ско", "вы", "при", "жу", "бе", "ге", "до", "зі", "ча",
+                "ва", "пе", "сто", "ны", "ра", "ло", "ку", "ша", "ти", "по", "ре", "зо", "мя", "лю", "хо",
+            ]
         case .arabic:
-            return ["كا", "مي", "لو", "سا", "تر", "نو", "با", "دي", "فه", "قو", "جا", "پا", "گو", "شي", "حا"]
+            return [
+                "كا", "مي", "لو", "سا", "تر", "نو", "با", "دي", "فه", "قو", "جا", "پا", "گو", "شي", "حا",
+                "را", "زي", "طو", "عا", "غي", "صا", "ضو", "ثا", "خي", "ذو", "ظا", "بو", "تي", "نا", "مو",
+            ]
         default:
-            return ["ka", "ro", "mi", "le", "tu", "na", "sch", "ber", "ung", "zu", "ge", "do", "si", "ar", "ven"]
+            return [
+                "ka", "ro", "mi", "le", "tu", "na", "sch", "ber", "ung", "zu", "ge", "do", "si", "ar", "ven",
+                "pa", "ti", "mo", "re", "lu", "fa", "kel", "tor", "ish", "bra", "no", "vi", "da", "sel", "wi",
+            ]
         }
     }
 }

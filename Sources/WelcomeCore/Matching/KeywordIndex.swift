@@ -12,7 +12,7 @@ public struct KeywordIndex: Sendable {
     // Terms: the distinct normalised keyword words.
     private var termScalars: [UInt32] = []
     private var termRanges: [Range<Int>] = []
-    private var termByHash: [UInt64: Int32] = [:]
+    private var termByHash = FlatHashTable()
     /// Prefixes of terms near their full length, for words that differ in the last letters.
     private var endings = HashMultimap()
     /// Terms with one or two letters deleted, for typing mistakes.
@@ -23,7 +23,7 @@ public struct KeywordIndex: Sendable {
     private var termWeights: [Float] = []
 
     private(set) var phrases: [IndexedPhrase] = []
-    private var stopwordHashes: Set<UInt64> = []
+    private var stopwordHashes = FlatHashTable()
 
     /// Keywords shorter than this match whole words only.
     static let minimumStemLength = 4
@@ -55,7 +55,7 @@ public struct KeywordIndex: Sendable {
         for stopword in stopwords {
             let normalized = normalizer.normalize(stopword)
             for index in normalized.tokens.indices {
-                stopwordHashes.insert(Self.hash(normalized.token(at: index)))
+                stopwordHashes[Self.hash(normalized.token(at: index))] = 1
             }
         }
         var intentsOfTerm: [Set<Int32>] = []
@@ -98,11 +98,9 @@ public struct KeywordIndex: Sendable {
         termByHash[hash] = id
         postings.append([])
         let length = scalars.count
-        if length >= Self.minimumStemLength + 1 {
+        if length >= Self.minimumEndingLength {
             let hashes = Self.prefixHashes(scalars)
-            for prefixLength in max(Self.minimumStemLength, length - 2)..<length {
-                endings.insert(hashes[prefixLength], id)
-            }
+            endings.insert(Self.endingKey(hashes[Self.endingStem(length)], termLength: length), id)
         }
         if length >= Self.minimumStemLength {
             deletions.insert(hash, id)
@@ -125,10 +123,6 @@ public struct KeywordIndex: Sendable {
     func weight(of term: Int32) -> Float { termWeights[Int(term)] }
 
     func isLowPriority(_ intent: Int32) -> Bool { lowPriority[Int(intent)] }
-
-    func isLowPriority(_ intent: String) -> Bool {
-        intentIDs.firstIndex(of: intent).map { lowPriority[$0] } ?? false
-    }
 
     func postings(of term: Int32) -> [Posting] { postings[Int(term)] }
 
@@ -201,14 +195,18 @@ public struct KeywordIndex: Sendable {
         // Another ending only when the word is not itself a keyword word: "مستشار" is not "مستشفى".
         let hasExact = hits[start...].contains { $0.kind == .exact }
         if !hasExact && length >= Self.minimumEndingLength {
-            for prefixLength in max(Self.minimumStemLength, length - 2)...length {
-                endings.forEach(hashes[prefixLength]) { id in
+            // Two words match with other endings when they share all but their last two letters.
+            // Each keyword word is filed under its stem (all but two letters) and its length, so
+            // a word looks up the five lengths a match may have, and each chain holds only the
+            // few words of one stem, however large the catalog.
+            for termLength in max(Self.minimumEndingLength, length - 2)...(length + 2) {
+                let stem = Self.endingStem(termLength)
+                guard stem <= length else { continue }
+                endings.forEach(Self.endingKey(hashes[stem], termLength: termLength)) { id in
                     if hits[start...].contains(where: { $0.term == id }) { return }
                     let term = scalars(of: id)
                     let common = zip(term, token).prefix { $0 == $1 }.count
-                    if term.count >= Self.minimumEndingLength,
-                        common >= max(Self.minimumStemLength, max(length, term.count) - 2)
-                    {
+                    if common >= max(Self.minimumStemLength, max(length, term.count) - 2) {
                         hits.append(TermHit(term: id, quality: Self.quality(.ending), kind: .ending))
                     }
                 }
@@ -252,6 +250,15 @@ public struct KeywordIndex: Sendable {
         return hash
     }
 
+    /// The stem under which a word of this length is filed for endings.
+    static func endingStem(_ length: Int) -> Int {
+        max(minimumStemLength, length - 2)
+    }
+
+    static func endingKey(_ prefixHash: UInt64, termLength: Int) -> UInt64 {
+        (prefixHash ^ UInt64(termLength)) &* prime
+    }
+
     /// `result[n]` is the hash of the first `n` scalars.
     static func prefixHashes(_ scalars: ArraySlice<UInt32>) -> [UInt64] {
         var result = [UInt64](repeating: seed, count: scalars.count + 1)
@@ -289,7 +296,7 @@ public struct KeywordIndex: Sendable {
 
 /// Many values per 64-bit key without an array per key: the chains live in one array.
 struct HashMultimap: Sendable {
-    private var heads: [UInt64: Int32] = [:]
+    private var heads = FlatHashTable()
     private var values: [Int32] = []
     private var next: [Int32] = []
 

@@ -193,7 +193,7 @@ public struct Matcher: Sendable {
         // real topic in the same message ("salam, anmeldung?"), and they are dropped when one matched.
         var smallTalk: Set<Int16> = []
         for entry in scores where index.isLowPriority(entry.intent) { smallTalk.formUnion(entry.positions) }
-        var candidates = scores.map { entry -> Candidate in
+        var scored = scores.map { entry -> (intent: Int32, candidate: Candidate) in
             let covered = entry.positions.filter { !isStopword[Int($0)] }.count
             var content = contentWords
             if !index.isLowPriority(entry.intent) {
@@ -202,11 +202,14 @@ public struct Matcher: Sendable {
             let strength = 1 - exp(-1.6 * Double(entry.score))
             let coverage = Double(covered) / Double(max(1, content))
             let confidence = strength * (0.5 + 0.5 * min(1, coverage))
-            return Candidate(intent: index.intentIDs[Int(entry.intent)], score: Double(entry.score), confidence: confidence)
+            let candidate = Candidate(
+                intent: index.intentIDs[Int(entry.intent)], score: Double(entry.score), confidence: confidence)
+            return (entry.intent, candidate)
         }
-        if candidates.contains(where: { $0.confidence >= settings.threshold && !index.isLowPriority($0.intent) }) {
-            candidates.removeAll { index.isLowPriority($0.intent) }
+        if scored.contains(where: { $0.candidate.confidence >= settings.threshold && !index.isLowPriority($0.intent) }) {
+            scored.removeAll { index.isLowPriority($0.intent) }
         }
+        var candidates = scored.map(\.candidate)
         candidates.sort { ($0.confidence, $1.intent) > ($1.confidence, $0.intent) }
         let top = Array(candidates.prefix(3))
 
