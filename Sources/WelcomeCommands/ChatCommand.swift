@@ -37,7 +37,7 @@ struct ChatCommand: ParsableCommand {
         }
         show(try assistant.respond(to: .text("/start"), state: &state))
         while true {
-            Terminal.print("> ")
+            Terminal.prompt("> ")
             guard let line = Terminal.readLine() else { break }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }

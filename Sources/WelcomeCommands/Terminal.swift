@@ -12,6 +12,10 @@ public enum Terminal {
     @TaskLocal public static var errors: @Sendable (String) -> Void = { text in
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
+    /// Shows a prompt on the current line (no line break), for interactive input.
+    @TaskLocal public static var prompt: @Sendable (String) -> Void = { text in
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
     /// Supplies lines of input (for `chat`); nil at the end of input.
     @TaskLocal public static var input: @Sendable () -> String? = { Swift.readLine(strippingNewline: true) }
 

@@ -40,13 +40,15 @@ func welcomebot(_ arguments: [String], input: [String] = []) -> CommandRun {
     Terminal.$output.withValue(output.append) {
         Terminal.$errors.withValue(errors.append) {
             Terminal.$input.withValue(reader) {
-                do {
-                    var command = try WelcomeBotCommand.parseAsRoot(arguments)
-                    try command.run()
-                } catch {
-                    exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
-                    if exitCode != 0 && !(error is ExitCode) {
-                        errors.append(WelcomeBotCommand.fullMessage(for: error))
+                Terminal.$prompt.withValue({ _ in }) {
+                    do {
+                        var command = try WelcomeBotCommand.parseAsRoot(arguments)
+                        try command.run()
+                    } catch {
+                        exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
+                        if exitCode != 0 && !(error is ExitCode) {
+                            errors.append(WelcomeBotCommand.fullMessage(for: error))
+                        }
                     }
                 }
             }
