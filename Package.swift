@@ -29,6 +29,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // One folder per messenger: verify, decode, render, and the API's conventions. No I/O.
+        .target(
+            name: "Messengers",
+            dependencies: ["WelcomeCore"],
+            swiftSettings: swiftSettings
+        ),
         // The command line, as a library so that tests run commands in-process.
         .target(
             name: "WelcomeCommands",
@@ -49,6 +55,12 @@ let package = Package(
         .testTarget(
             name: "WelcomeCoreTests",
             dependencies: ["WelcomeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MessengersTests",
+            dependencies: ["Messengers", "WelcomeCore"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
