@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The pure heart: intent catalog, normalisation, matching, replies. No networking, no database.
@@ -33,6 +34,12 @@ let package = Package(
         .target(
             name: "Messengers",
             dependencies: ["WelcomeCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The durable pipeline: inbound claims, conversation state, the outbox.
+        .target(
+            name: "Persistence",
+            dependencies: ["WelcomeCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The command line, as a library so that tests run commands in-process.
@@ -61,6 +68,11 @@ let package = Package(
             name: "MessengersTests",
             dependencies: ["Messengers", "WelcomeCore"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: ["Persistence", "WelcomeCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,111 @@
+import Foundation
+import WelcomeCore
+
+/// A pseudonymous user id: a keyed hash of channel and messenger user id. The key is not in the
+/// database, so the database alone does not say who wrote.
+public struct Pseudonym: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let value: String
+
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    public var description: String { value }
+}
+
+/// A message the server has decoded and wants to answer exactly once.
+public struct InboundRecord: Sendable, Equatable {
+    public var channel: String
+    /// The messenger's delivery id; with `channel` the unique key of the claim.
+    public var providerMessageID: String
+    public var pseudonym: Pseudonym
+    /// Where replies go. Stored with pending replies only, and erased once they are done.
+    public var chatID: String
+
+    public init(channel: String, providerMessageID: String, pseudonym: Pseudonym, chatID: String) {
+        self.channel = channel
+        self.providerMessageID = providerMessageID
+        self.pseudonym = pseudonym
+        self.chatID = chatID
+    }
+}
+
+/// One call to a messenger's API, rendered and ready to send.
+public struct OutboundCall: Sendable, Equatable {
+    /// The API method or path (`sendMessage`, `answerCallbackQuery`, `messages`).
+    public var method: String
+    /// The request body as the API wants it.
+    public var body: Data
+
+    public init(method: String, body: Data) {
+        self.method = method
+        self.body = body
+    }
+}
+
+/// What answering a new message produced: the new conversation state and the calls to make.
+public struct Answered: Sendable {
+    public var state: ConversationState
+    public var calls: [OutboundCall]
+
+    public init(state: ConversationState, calls: [OutboundCall]) {
+        self.state = state
+        self.calls = calls
+    }
+}
+
+public enum AcceptOutcome: Sendable, Equatable {
+    /// New: answered, state saved and replies queued, all in one transaction.
+    case accepted(outboxIDs: [Int64])
+    /// Seen before (a redelivery): nothing done.
+    case duplicate
+}
+
+/// A queued call as the sender sees it.
+public struct OutboxRow: Sendable, Equatable {
+    public var id: Int64
+    public var channel: String
+    public var chatID: String
+    public var call: OutboundCall
+    public var attempts: Int
+    public var createdAt: Date
+}
+
+/// The state of a queued call.
+public enum OutboxState: String, Sendable, Codable, CaseIterable {
+    case pending
+    case sent
+    case dead
+}
+
+/// The durable heart of the pipeline: claims, conversation state and the outbox. Implementations
+/// must make `accept` atomic (claim, state and outbox in one transaction, durable on return) and
+/// `claimDue` safe for several senders at once.
+public protocol MessageStore: Sendable {
+    /// Claims `record` under (channel, provider message id). When it is new, calls `answer` with
+    /// the stored conversation state (nil for a new conversation) and stores what it returns.
+    /// Returns after the transaction is durable.
+    func accept(
+        _ record: InboundRecord, answer: @escaping @Sendable (ConversationState?) -> Answered
+    ) async throws -> AcceptOutcome
+
+    /// Takes up to `limit` calls that are due, at most one per chat and only the oldest pending of
+    /// each chat (so replies keep their order), leasing them to `owner` until `leaseUntil`.
+    func claimDue(limit: Int, now: Date, leaseUntil: Date, owner: String) async throws -> [OutboxRow]
+
+    /// The call was delivered: the row keeps no destination from now on.
+    func markSent(_ id: Int64, at: Date) async throws
+    /// Try again at `nextAttempt`.
+    func markRetry(_ id: Int64, nextAttempt: Date, error: String) async throws
+    /// Give up, keeping the reason; the row keeps no destination from now on.
+    func markDead(_ id: Int64, reason: String, at: Date) async throws
+
+    /// The stored conversation state of a pseudonym.
+    func conversation(_ pseudonym: Pseudonym) async throws -> ConversationState?
+    /// Counts of outbox rows by state.
+    func outboxCounts() async throws -> [OutboxState: Int]
+    /// Deletes claims received before `claimsBefore`, so the table does not grow forever.
+    func purgeClaims(before: Date) async throws -> Int
+    /// True when the database answers.
+    func isReady() async -> Bool
+}

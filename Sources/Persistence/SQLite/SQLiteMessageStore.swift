@@ -1,0 +1,263 @@
+import Foundation
+import GRDB
+import WelcomeCore
+
+/// The message store on SQLite: one file in the data folder, WAL journal, `synchronous=FULL`
+/// (a 2xx to a messenger is a promise, so every accepted message is on disk before it).
+///
+/// Durability costs an fsync per commit. Concurrent webhooks therefore share commits: `accept`
+/// queues its work, one writer takes everything queued, runs it in one transaction (a savepoint
+/// per message, so one failure does not fail the others), commits once, and then resumes every
+/// caller — group commit.
+public final class SQLiteMessageStore: MessageStore {
+    let pool: DatabasePool
+    private let writer: GroupCommitWriter
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.label = "welcomebot"
+        // Writers wait for each other instead of failing; only the group committer writes often.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        writer = GroupCommitWriter(pool: pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1: claims, conversations, outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE inbound_claim (
+                        channel TEXT NOT NULL,
+                        provider_message_id TEXT NOT NULL,
+                        received_at REAL NOT NULL,
+                        PRIMARY KEY (channel, provider_message_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX inbound_claim_received ON inbound_claim(received_at);
+
+                    CREATE TABLE conversation (
+                        pseudonym TEXT PRIMARY KEY NOT NULL,
+                        state BLOB NOT NULL,
+                        updated_at REAL NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        channel TEXT NOT NULL,
+                        chat_id TEXT NOT NULL,
+                        pseudonym TEXT NOT NULL,
+                        method TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'pending',
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        lease_until REAL,
+                        lease_owner TEXT,
+                        created_at REAL NOT NULL,
+                        finished_at REAL,
+                        last_error TEXT
+                    );
+                    CREATE INDEX outbox_pending ON outbox(state, channel, chat_id, id);
+                    CREATE INDEX outbox_pseudonym ON outbox(pseudonym);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: MessageStore
+
+    public func accept(
+        _ record: InboundRecord, answer: @escaping @Sendable (ConversationState?) -> Answered
+    ) async throws -> AcceptOutcome {
+        try await writer.submit(record, answer: answer)
+    }
+
+    public func claimDue(limit: Int, now: Date, leaseUntil: Date, owner: String) async throws -> [OutboxRow] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, channel, chat_id, method, body, attempts, created_at FROM outbox AS o
+                    WHERE state = 'pending' AND next_attempt_at <= :now
+                      AND (lease_until IS NULL OR lease_until <= :now)
+                      AND NOT EXISTS (
+                        SELECT 1 FROM outbox AS p
+                        WHERE p.state = 'pending' AND p.channel = o.channel AND p.chat_id = o.chat_id AND p.id < o.id)
+                    ORDER BY id LIMIT :limit
+                    """,
+                arguments: ["now": now.timeIntervalSince1970, "limit": limit])
+            var claimed: [OutboxRow] = []
+            for row in rows {
+                let id: Int64 = row["id"]
+                try db.execute(
+                    sql: "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1 WHERE id = ?",
+                    arguments: [leaseUntil.timeIntervalSince1970, owner, id])
+                claimed.append(
+                    OutboxRow(
+                        id: id, channel: row["channel"], chatID: row["chat_id"],
+                        call: OutboundCall(method: row["method"], body: row["body"]), attempts: row["attempts"] + 1,
+                        createdAt: Date(timeIntervalSince1970: row["created_at"])))
+            }
+            return claimed
+        }
+    }
+
+    public func markSent(_ id: Int64, at date: Date) async throws {
+        try await finish(id, state: .sent, at: date, error: nil)
+    }
+
+    public func markDead(_ id: Int64, reason: String, at date: Date) async throws {
+        try await finish(id, state: .dead, at: date, error: reason)
+    }
+
+    /// Done rows keep what operators need (state, times, reason) but not where they went.
+    private func finish(_ id: Int64, state: OutboxState, at date: Date, error: String?) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = ?, finished_at = ?, last_error = ?, chat_id = '', lease_until = NULL,
+                      lease_owner = NULL WHERE id = ?
+                    """,
+                arguments: [state.rawValue, date.timeIntervalSince1970, error, id])
+        }
+    }
+
+    public func markRetry(_ id: Int64, nextAttempt: Date, error: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET next_attempt_at = ?, last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?",
+                arguments: [nextAttempt.timeIntervalSince1970, error, id])
+        }
+    }
+
+    public func conversation(_ pseudonym: Pseudonym) async throws -> ConversationState? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym.value])
+                .flatMap { try? JSONDecoder().decode(ConversationState.self, from: $0) }
+        }
+    }
+
+    public func outboxCounts() async throws -> [OutboxState: Int] {
+        try await pool.read { db in
+            var counts: [OutboxState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state") {
+                if let state = OutboxState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func purgeClaims(before date: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM inbound_claim WHERE received_at < ?", arguments: [date.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    public func isReady() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// The number of transactions the group committer has committed (for measurements and tests).
+    public var commitCount: Int {
+        get async { await writer.commits }
+    }
+}
+
+/// Collects `accept` calls and writes them in shared transactions.
+actor GroupCommitWriter {
+    private struct Job {
+        var record: InboundRecord
+        var answer: @Sendable (ConversationState?) -> Answered
+        var continuation: CheckedContinuation<AcceptOutcome, any Error>
+    }
+
+    private let pool: DatabasePool
+    private var queue: [Job] = []
+    private var writing = false
+    private(set) var commits = 0
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    func submit(
+        _ record: InboundRecord, answer: @escaping @Sendable (ConversationState?) -> Answered
+    ) async throws -> AcceptOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.append(Job(record: record, answer: answer, continuation: continuation))
+            if !writing {
+                writing = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    /// Writes batches until the queue is empty. While a batch is being committed, new jobs
+    /// queue up and go into the next one.
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            let work = batch.map { (record: $0.record, answer: $0.answer) }
+            let results: [Result<AcceptOutcome, any Error>]
+            do {
+                results = try await pool.write { db in
+                    work.map { job in
+                        Result { try Self.accept(job.record, answer: job.answer, in: db) }
+                    }
+                }
+                commits += 1
+            } catch {
+                // The commit itself failed: nothing of this batch is durable.
+                results = Array(repeating: .failure(error), count: batch.count)
+            }
+            for (job, result) in zip(batch, results) {
+                job.continuation.resume(with: result)
+            }
+        }
+        writing = false
+    }
+
+    private static func accept(
+        _ record: InboundRecord, answer: (ConversationState?) -> Answered, in db: Database
+    ) throws -> AcceptOutcome {
+        var outcome = AcceptOutcome.duplicate
+        try db.inSavepoint {
+            let now = Date().timeIntervalSince1970
+            try db.execute(
+                sql:
+                    "INSERT INTO inbound_claim(channel, provider_message_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [record.channel, record.providerMessageID, now])
+            guard db.changesCount == 1 else { return .commit }
+            let stored = try Data.fetchOne(
+                db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [record.pseudonym.value])
+            let previous = stored.flatMap { try? JSONDecoder().decode(ConversationState.self, from: $0) }
+            let answered = answer(previous)
+            try db.execute(
+                sql: """
+                    INSERT INTO conversation(pseudonym, state, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                    """,
+                arguments: [record.pseudonym.value, try JSONEncoder().encode(answered.state), now])
+            var ids: [Int64] = []
+            for call in answered.calls {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox(channel, chat_id, pseudonym, method, body, next_attempt_at, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [record.channel, record.chatID, record.pseudonym.value, call.method, call.body, now, now])
+                ids.append(db.lastInsertedRowID)
+            }
+            outcome = .accepted(outboxIDs: ids)
+            return .commit
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+@testable import Persistence
+@testable import WelcomeCore
+
+/// A fresh database file in a temporary folder, removed afterwards.
+struct TemporaryDatabase {
+    let folder: String
+    let store: SQLiteMessageStore
+
+    init() throws {
+        folder = NSTemporaryDirectory() + "welcomebot-db-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        store = try SQLiteMessageStore(path: folder + "/welcomebot.sqlite")
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+private func record(_ id: String, chat: String = "100", user: String = "u1") -> InboundRecord {
+    InboundRecord(channel: "telegram", providerMessageID: id, pseudonym: Pseudonym(user), chatID: chat)
+}
+
+/// An answer that remembers the language and sends the given number of calls.
+private func answer(language: String = "de", calls: Int = 1) -> @Sendable (ConversationState?) -> Answered {
+    { previous in
+        var state = previous ?? ConversationState()
+        state.language = language
+        return Answered(
+            state: state, calls: (0..<calls).map { OutboundCall(method: "sendMessage", body: Data("{\"n\":\($0)}".utf8)) })
+    }
+}
+
+@Suite("SQLite message store")
+struct SQLiteMessageStoreTests {
+    @Test("a new message is claimed, its state saved and its replies queued; a redelivery does nothing")
+    func claimOnce() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let store = database.store
+        let first = try await store.accept(record("1"), answer: answer(calls: 2))
+        guard case .accepted(let ids) = first else {
+            Issue.record("not accepted")
+            return
+        }
+        #expect(ids.count == 2)
+        #expect(try await store.accept(record("1"), answer: answer(calls: 2)) == .duplicate)
+        #expect(try await store.accept(record("1"), answer: answer(calls: 2)) == .duplicate)
+        #expect(try await store.outboxCounts() == [.pending: 2])
+        #expect(try await store.conversation(Pseudonym("u1"))?.language == "de")
+    }
+
+    @Test("the same provider id on another channel is another message")
+    func perChannel() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        _ = try await database.store.accept(record("1"), answer: answer())
+        let other = InboundRecord(channel: "whatsapp", providerMessageID: "1", pseudonym: Pseudonym("u1"), chatID: "100")
+        #expect(try await database.store.accept(other, answer: answer()) != .duplicate)
+    }
+
+    @Test("the answer sees the stored conversation state")
+    func stateFlows() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        _ = try await database.store.accept(record("1"), answer: answer(language: "ar"))
+        let seen = Seen()
+        _ = try await database.store.accept(record("2")) { previous in
+            seen.set(previous?.language)
+            return Answered(state: previous ?? ConversationState(), calls: [])
+        }
+        #expect(seen.value == "ar")
+    }
+
+    @Test("replies to one chat are handed out one at a time, in order; other chats go in parallel")
+    func perChatOrder() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let store = database.store
+        _ = try await store.accept(record("1", chat: "A"), answer: answer(calls: 2))
+        _ = try await store.accept(record("2", chat: "B"), answer: answer(calls: 1))
+        let now = Date()
+        let first = try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test")
+        #expect(first.map(\.chatID) == ["A", "B"])
+        #expect(first[0].call.body == Data("{\"n\":0}".utf8))
+        // A's second reply waits for its first.
+        #expect(try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test").isEmpty)
+        try await store.markSent(first[0].id, at: now)
+        let second = try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test")
+        #expect(second.map(\.chatID) == ["A"])
+        #expect(second[0].call.body == Data("{\"n\":1}".utf8))
+    }
+
+    @Test("a retry waits until its time; a lease that ran out is handed out again")
+    func retryAndLease() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let store = database.store
+        _ = try await store.accept(record("1"), answer: answer())
+        let now = Date()
+        let row = try #require(try await store.claimDue(limit: 1, now: now, leaseUntil: now + 30, owner: "a").first)
+        try await store.markRetry(row.id, nextAttempt: now + 60, error: "HTTP 502")
+        #expect(try await store.claimDue(limit: 1, now: now + 59, leaseUntil: now + 90, owner: "a").isEmpty)
+        let again = try #require(try await store.claimDue(limit: 1, now: now + 61, leaseUntil: now + 91, owner: "a").first)
+        #expect(again.attempts == 2)
+        // The owner crashes: after the lease another sender gets it.
+        #expect(try await store.claimDue(limit: 1, now: now + 70, leaseUntil: now + 100, owner: "b").isEmpty)
+        #expect(try await store.claimDue(limit: 1, now: now + 92, leaseUntil: now + 120, owner: "b").first?.id == row.id)
+    }
+
+    @Test("a dead or sent row keeps its reason but not its destination")
+    func finishedRowsForgetTheChat() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let store = database.store
+        _ = try await store.accept(record("1", chat: "secret-chat"), answer: answer(calls: 1))
+        let now = Date()
+        let row = try #require(try await store.claimDue(limit: 1, now: now, leaseUntil: now + 30, owner: "a").first)
+        try await store.markDead(row.id, reason: "Forbidden: bot was blocked by the user", at: now)
+        #expect(try await store.outboxCounts() == [.dead: 1])
+        let stored = try store.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT chat_id, state, last_error FROM outbox WHERE id = ?", arguments: [row.id])
+        }
+        #expect(stored?["chat_id"] == "")
+        #expect(stored?["state"] == "dead")
+        #expect(stored?["last_error"] == "Forbidden: bot was blocked by the user")
+    }
+
+    @Test("concurrent accepts share commits (group commit), and each is answered exactly once")
+    func groupCommit() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        let store = database.store
+        let count = 500
+        try await withThrowingTaskGroup(of: AcceptOutcome.self) { group in
+            for index in 0..<count {
+                group.addTask { try await store.accept(record("m\(index % 250)", chat: "c\(index % 50)"), answer: answer()) }
+            }
+            var accepted = 0
+            var duplicates = 0
+            for try await outcome in group {
+                if outcome == .duplicate { duplicates += 1 } else { accepted += 1 }
+            }
+            #expect(accepted == 250)
+            #expect(duplicates == 250)
+        }
+        #expect(try await store.outboxCounts() == [.pending: 250])
+        let commits = await store.commitCount
+        #expect(commits < count, "\(commits) commits for \(count) messages")
+    }
+
+    @Test("old claims are purged, recent ones kept")
+    func purge() async throws {
+        let database = try TemporaryDatabase()
+        defer { database.remove() }
+        _ = try await database.store.accept(record("1"), answer: answer())
+        #expect(try await database.store.purgeClaims(before: Date() - 60) == 0)
+        #expect(try await database.store.purgeClaims(before: Date() + 60) == 1)
+        // After the purge the same id would be new again: claims must be kept longer than redeliveries happen.
+        #expect(try await database.store.accept(record("1"), answer: answer()) != .duplicate)
+    }
+
+    @Test("the database survives reopening: claims, state and outbox are durable")
+    func reopen() async throws {
+        let folder = NSTemporaryDirectory() + "welcomebot-db-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            let store = try SQLiteMessageStore(path: folder + "/db.sqlite")
+            _ = try await store.accept(record("1"), answer: answer(language: "uk"))
+            #expect(await store.isReady())
+        }
+        let reopened = try SQLiteMessageStore(path: folder + "/db.sqlite")
+        #expect(try await reopened.accept(record("1"), answer: answer()) == .duplicate)
+        #expect(try await reopened.conversation(Pseudonym("u1"))?.language == "uk")
+        #expect(try await reopened.outboxCounts() == [.pending: 1])
+    }
+
+    @Test("a database path that cannot be opened is an error, not a crash")
+    func badPath() {
+        #expect(throws: (any Error).self) { try SQLiteMessageStore(path: "/nonexistent-folder/x/db.sqlite") }
+    }
+}
+
+/// A value set from inside a `@Sendable` closure.
+final class Seen: Sendable {
+    private let storage = Mutex<String?>(nil)
+    func set(_ value: String?) { storage.withLock { $0 = value } }
+    var value: String? { storage.withLock { $0 } }
+}
