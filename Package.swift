@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // The pure heart: intent catalog, normalisation, matching, replies. No networking, no database.
@@ -39,7 +40,11 @@ let package = Package(
         // The durable pipeline: inbound claims, conversation state, the outbox.
         .target(
             name: "Persistence",
-            dependencies: ["WelcomeCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "WelcomeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The command line, as a library so that tests run commands in-process.
