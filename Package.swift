@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The pure heart: intent catalog, normalisation, matching, replies. No networking, no database.
@@ -45,6 +46,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP server: routes, background services, the web chat. Wires everything together.
+        .target(
+            name: "WelcomeServer",
+            dependencies: [
+                "WelcomeCore",
+                "Messengers",
+                "Persistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources/chat.html")],
             swiftSettings: swiftSettings
         ),
         // The command line, as a library so that tests run commands in-process.
@@ -78,6 +91,16 @@ let package = Package(
         .testTarget(
             name: "PersistenceTests",
             dependencies: ["Persistence", "WelcomeCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WelcomeServerTests",
+            dependencies: [
+                "WelcomeServer",
+                "WelcomeCore",
+                "Persistence",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

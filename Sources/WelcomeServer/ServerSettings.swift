@@ -1,0 +1,21 @@
+import Foundation
+
+/// Everything `welcomebot serve` needs to know, already validated. Reading it from the
+/// configuration file, the environment and flags is the command's job.
+public struct ServerSettings: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Where the database and the pseudonym key file live.
+    public var dataDirectory = "data"
+    public var intentsDirectory = "Intents"
+    /// Webhook and API bodies larger than this are refused with 413 before they are read whole.
+    public var maximumBodyBytes = 64 * 1024
+    /// The pseudonym key (hex or base64) when it comes from the environment; else a key file in
+    /// the data folder is used, and created on first start.
+    public var pseudonymKey: String?
+
+    public init() {}
+
+    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("welcomebot.sqlite") }
+    public var keyFilePath: String { (dataDirectory as NSString).appendingPathComponent("pseudonym.key") }
+}

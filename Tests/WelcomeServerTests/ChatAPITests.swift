@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Persistence
+import Testing
+
+@testable import WelcomeCore
+@testable import WelcomeServer
+
+/// A server on the shipped content and a fresh database, for one test.
+struct TestServer {
+    let folder: String
+    let services: BotServices
+    let settings: ServerSettings
+
+    static let catalog: IntentCatalog = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        do {
+            return try IntentCatalog.load(from: root.appendingPathComponent("Intents").path)
+        } catch {
+            fatalError("the shipped intent files do not load: \(error)")
+        }
+    }()
+
+    init() throws {
+        folder = NSTemporaryDirectory() + "welcomebot-server-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var settings = ServerSettings()
+        settings.dataDirectory = folder
+        settings.port = 0
+        settings.maximumBodyBytes = 16 * 1024
+        self.settings = settings
+        services = BotServices(
+            assistant: Assistant(catalog: Self.catalog), store: try SQLiteMessageStore(path: settings.databasePath),
+            pseudonymizer: try Pseudonymizer(key: [UInt8](repeating: 1, count: 32)))
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = try buildApplication(settings: settings, services: services)
+        try await app.test(.live, body)
+    }
+}
+
+extension TestClientProtocol {
+    func chat(_ json: String, contentType: String = "application/json") async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await execute(
+            uri: "/api/chat", method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: json)
+        ) { response in
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+    }
+}
+
+@Suite("The web chat API and pages")
+struct ChatAPITests {
+    @Test("health and readiness")
+    func health() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.test { client in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "ready\n")
+            }
+        }
+    }
+
+    @Test("a question gets language, intent and reply; the language sticks to the session")
+    func conversation() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.test { client in
+            let (status, first) = try await client.chat(#"{"session":"abcdefgh1","text":"wann habt ihr offen?"}"#)
+            #expect(status == .ok)
+            #expect(first["language"] as? String == "de")
+            #expect(first["intent"] as? String == "opening-hours")
+            #expect(first["direction"] as? String == "ltr")
+            let reply = try #require(first["reply"] as? [String: Any])
+            #expect((reply["text"] as? String)?.contains("11:00–17:00") == true)
+            #expect((reply["buttons"] as? [[String: Any]])?.isEmpty == false)
+
+            let (_, arabic) = try await client.chat(#"{"session":"abcdefgh1","button":"lang.ar","language":"ar"}"#)
+            #expect(arabic["language"] as? String == "ar")
+            #expect(arabic["direction"] as? String == "rtl")
+            // A one-word greeting in German does not take the chosen Arabic away.
+            let (_, hello) = try await client.chat(#"{"session":"abcdefgh1","text":"hallo"}"#)
+            #expect(hello["language"] as? String == "ar")
+        }
+    }
+
+    @Test("no match answers with intent null and the menu")
+    func noMatch() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.test { client in
+            let (status, body) = try await client.chat(
+                #"{"session":"abcdefgh2","text":"who won the football match","language":"en"}"#)
+            #expect(status == .ok)
+            #expect(body["intent"] is NSNull)
+            #expect(body["outcome"] as? String == "no-match")
+        }
+    }
+
+    @Test(
+        "bad requests get their status and a JSON error",
+        arguments: [
+            (#"{"session":"abcdefgh3","text":"hi"}"#, "text/plain", HTTPResponse.Status.unsupportedMediaType),
+            (#"{"session":"abcdefgh3","text":"#, "application/json", .badRequest),
+            (#"{"text":"hi"}"#, "application/json", .badRequest),
+            (#"{"session":"short","text":"hi"}"#, "application/json", .badRequest),
+            (#"{"session":"abcdefgh3"}"#, "application/json", .badRequest),
+            (#"{"session":"abcdefgh3","text":"hi","language":"xx"}"#, "application/json", .badRequest),
+            (#"{"session":"abcdefgh3","text":"\#(String(repeating: "a", count: 5000))"}"#, "application/json", .contentTooLarge),
+            (#"{"session":"abcdefgh3","text":"\#(String(repeating: "a", count: 20000))"}"#, "application/json", .contentTooLarge),
+        ])
+    func badRequests(body: String, contentType: String, status: HTTPResponse.Status) async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.test { client in
+            let (got, json) = try await client.chat(body, contentType: contentType)
+            #expect(got == status)
+            #expect(json["error"] is String || status == .contentTooLarge)
+        }
+        #expect(try await server.services.store.outboxCounts().isEmpty)
+    }
+
+    @Test("the page lists every language in its own script and loads nothing from elsewhere")
+    func page() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.test { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                let html = String(buffer: response.body)
+                for name in ["Deutsch", "English", "العربية", "Українська", "Русский", "فارسی", "Türkçe"] {
+                    #expect(html.contains(">\(name)</button>"), "\(name)")
+                }
+                #expect(html.contains(#"data-lang="fa" lang="fa" dir="rtl""#))
+                #expect(!html.contains("http://") && !html.contains("https://"))
+                #expect(html.contains("<label for=\"text\""))
+            }
+        }
+    }
+}
