@@ -3,7 +3,9 @@ import Foundation
 import WelcomeCore
 
 /// `welcomebot`: the bot and the tools staff use to keep its answers right.
-public struct WelcomeBotCommand: ParsableCommand {
+// ArgumentParser runs a root command asynchronously only when it carries this annotation.
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
+public struct WelcomeBotCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "welcomebot",
         abstract: "WelcomeBot answers newcomers' questions for the Welcome Center, in their language.",
@@ -11,7 +13,9 @@ public struct WelcomeBotCommand: ParsableCommand {
             Staff: after changing a file in Intents/, run 'welcomebot intents check' and \
             'welcomebot intents test'. Try a question with 'welcomebot ask "your question"'.
             """,
-        subcommands: [IntentsCommand.self, AskCommand.self, ChatCommand.self, EvalCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, IntentsCommand.self, AskCommand.self, ChatCommand.self, EvalCommand.self, BenchCommand.self,
+        ]
     )
 
     public init() {}
@@ -21,6 +25,12 @@ public struct WelcomeBotCommand: ParsableCommand {
 struct IntentsOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The folder with the intent files.", valueName: "folder"))
     var intents: String = "Intents"
+
+    init() {}
+
+    init(intents: String) {
+        self.intents = intents
+    }
 
     /// Loads the catalog, printing every error (and warnings when asked); throws exit code 1
     /// when the files cannot be used.
