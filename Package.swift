@@ -116,6 +116,7 @@ let package = Package(
             dependencies: [
                 "WelcomeCommands",
                 "WelcomeCore",
+                "WelcomeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
