@@ -30,6 +30,19 @@ struct SettingsReader {
         settings.dataDirectory = reader.string(forKey: "data.directory", default: settings.dataDirectory)
         settings.intentsDirectory = reader.string(forKey: "intents.directory", default: settings.intentsDirectory)
         settings.pseudonymKey = try secret("PSEUDONYM_KEY")
+        let botToken = try secret("TELEGRAM_BOT_TOKEN")
+        let secretToken = try secret("TELEGRAM_SECRET_TOKEN")
+        switch (botToken, secretToken) {
+        case (let botToken?, let secretToken?):
+            settings.telegram = TelegramSettings(
+                botToken: botToken, secretToken: secretToken,
+                apiBaseURL: reader.string(forKey: "telegram.api.base.url", default: "https://api.telegram.org"))
+        case (nil, nil):
+            break
+        default:
+            // Half a configuration is a mistake worth stopping for, not a silently missing channel.
+            throw SettingsError("Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_SECRET_TOKEN; only one is set")
+        }
         guard (0...65535).contains(settings.port) else {
             throw SettingsError("http.port (HTTP_PORT) must be between 0 and 65535, not \(settings.port)")
         }

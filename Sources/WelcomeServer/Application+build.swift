@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Messengers
 import WelcomeCore
 
 /// Wires the routes and services into one Hummingbird application; the only place that knows
@@ -11,6 +12,10 @@ public func buildApplication(
     HealthRoutes(services: services).register(on: router)
     ChatAPI(services: services, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
     try ChatPage(catalog: services.assistant.catalog).register(on: router)
+    if let telegram = settings.telegram {
+        let verifier = try TelegramVerifier(secret: telegram.secretToken)
+        TelegramWebhook(services: services, verifier: verifier, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "WelcomeBot"),

@@ -13,9 +13,24 @@ public struct ServerSettings: Sendable {
     /// The pseudonym key (hex or base64) when it comes from the environment; else a key file in
     /// the data folder is used, and created on first start.
     public var pseudonymKey: String?
+    /// Telegram is on when this is set.
+    public var telegram: TelegramSettings?
 
     public init() {}
 
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("welcomebot.sqlite") }
     public var keyFilePath: String { (dataDirectory as NSString).appendingPathComponent("pseudonym.key") }
+}
+
+/// The Telegram channel's settings; the channel is on when both secrets are set.
+public struct TelegramSettings: Sendable {
+    public var botToken: String
+    public var secretToken: String
+    public var apiBaseURL: String
+
+    public init(botToken: String, secretToken: String, apiBaseURL: String = "https://api.telegram.org") {
+        self.botToken = botToken
+        self.secretToken = secretToken
+        self.apiBaseURL = apiBaseURL
+    }
 }

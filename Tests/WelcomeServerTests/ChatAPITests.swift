@@ -12,6 +12,8 @@ struct TestServer {
     let folder: String
     let services: BotServices
     let settings: ServerSettings
+    /// Turns the Telegram channel on for a test.
+    var settingsOverride: TelegramSettings?
 
     static let catalog: IntentCatalog = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -41,6 +43,8 @@ struct TestServer {
     }
 
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        var settings = settings
+        settings.telegram = settingsOverride
         let app = try buildApplication(settings: settings, services: services)
         try await app.test(.live, body)
     }

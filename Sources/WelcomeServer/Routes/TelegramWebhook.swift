@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Messengers
+import NIOCore
+import Persistence
+import WelcomeCore
+
+/// `POST /webhooks/telegram`: verify, decode, claim and answer, enqueue, acknowledge — the
+/// pipeline of the design, with the 2xx sent only after the claim and the replies are durable.
+struct TelegramWebhook {
+    let services: BotServices
+    let verifier: TelegramVerifier
+    let maximumBodyBytes: Int
+
+    func register(on router: Router<some RequestContext>) {
+        router.post("/webhooks/telegram") { request, _ -> Response in
+            try await handle(request)
+        }
+    }
+
+    func handle(_ request: Request) async throws -> Response {
+        // 1. Verify before reading or parsing anything.
+        guard verifier.isAuthentic(headerValue: request.headers[HTTPField.Name(TelegramVerifier.header)!]) else {
+            throw APIError(.unauthorized, "missing or wrong secret token")
+        }
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
+            throw APIError(.unsupportedMediaType, "send the body as application/json")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "the body is larger than \(maximumBodyBytes) bytes")
+        }
+        // 2. Decode.
+        let decoded: DecodedWebhook
+        do {
+            decoded = try TelegramDecoder().decode(Data(buffer.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, "not a Telegram update")
+        }
+        guard case .messages(let messages) = decoded else {
+            // Authentic but not for us: acknowledged, or Telegram would resend it.
+            return Response(status: .ok)
+        }
+        // 3–5. Claim, answer and enqueue, one durable transaction per message.
+        for message in messages {
+            guard let chatID = Int64(message.chatID) else { throw APIError(.badRequest, "not a Telegram chat id") }
+            let record = InboundRecord(
+                channel: Channel.telegram.rawValue, providerMessageID: message.providerMessageID,
+                pseudonym: services.pseudonymizer.pseudonym(channel: Channel.telegram.rawValue, userID: message.userID),
+                chatID: message.chatID)
+            let assistant = services.assistant
+            _ = try await services.store.accept(record) { previous in
+                Self.answer(message, chatID: chatID, state: previous, assistant: assistant)
+            }
+        }
+        // 6. Acknowledge.
+        return Response(status: .ok)
+    }
+
+    /// Pure: the calls that answer one message, and the conversation's new state.
+    static func answer(_ message: InboundMessage, chatID: Int64, state previous: ConversationState?, assistant: Assistant)
+        -> Answered
+    {
+        var state = previous ?? ConversationState()
+        var calls: [OutboundCall] = []
+        if let callbackQueryID = message.callbackQueryID {
+            // First, so the button stops spinning even if the answer takes a moment to go out.
+            calls.append(OutboundCall(method: "answerCallbackQuery", body: TelegramAPI.answerCallbackQuery(callbackQueryID)))
+        }
+        let reply: Reply
+        do {
+            reply = try assistant.respond(to: message.input, state: &state, hint: message.languageHint).reply
+        } catch {
+            // Over-long text: answer with the menu rather than not at all.
+            let language = state.language ?? message.languageHint ?? assistant.catalog.referenceLanguage
+            let pack = assistant.catalog.languages[language] ?? assistant.catalog.languages[assistant.catalog.referenceLanguage]
+            reply = pack.map { assistant.composer.fallback(in: $0) } ?? Reply(text: "…")
+        }
+        for sendMessage in TelegramRenderer().render(reply, chatID: chatID) {
+            calls.append(OutboundCall(method: "sendMessage", body: TelegramAPI.encode(sendMessage)))
+        }
+        return Answered(state: state, calls: calls)
+    }
+}
