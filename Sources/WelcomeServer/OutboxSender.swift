@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import Messengers
+import Persistence
+import ServiceLifecycle
+import Synchronization
+
+/// Sends one queued call to its messenger and says how it went. One per channel.
+public protocol MessengerTransport: Sendable {
+    func send(_ row: OutboxRow) async -> SendOutcome
+}
+
+/// Step 7 of the pipeline, in the background: takes due calls from the outbox (one per chat at a
+/// time, so replies arrive in order), keeps within the messengers' rate limits, sends, and
+/// records the outcome: sent; retry later with exponential backoff and full jitter, or exactly
+/// when the messenger said (`retry_after`, `Retry-After`); or dead with the reason. Calls older
+/// than `maximumAge` are given up. A crashed process's leased calls come back after the lease.
+public final class OutboxSender: Service, Sendable {
+    public struct Settings: Sendable {
+        /// How often to look for due calls when there were none.
+        public var pollInterval: Duration = .milliseconds(100)
+        public var batchSize = 32
+        /// A claimed call returns to the queue after this if its sender vanished.
+        public var lease: Duration = .seconds(60)
+        public var firstRetry: Duration = .seconds(1)
+        public var longestRetry: Duration = .seconds(300)
+        /// A reply that could not be sent within this is given up: an answer a day late helps nobody.
+        public var maximumAge: Duration = .seconds(24 * 3600)
+        /// Telegram: about 30 messages per second in all…
+        public var messagesPerSecond: Double = 30
+        /// …and about one per second to one chat.
+        public var perChatInterval: Duration = .seconds(1)
+
+        public init() {}
+    }
+
+    private let store: any MessageStore
+    private let transports: [String: any MessengerTransport]
+    private let settings: Settings
+    private let logger: Logger
+    private let owner: String
+    private let clock: @Sendable () -> Date
+    private let limiter: RateLimiter
+
+    public init(
+        store: any MessageStore, transports: [String: any MessengerTransport], settings: Settings = Settings(),
+        logger: Logger = Logger(label: "welcomebot.outbox"), clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.transports = transports
+        self.settings = settings
+        self.logger = logger
+        self.owner =
+            "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        self.clock = clock
+        self.limiter = RateLimiter(perSecond: settings.messagesPerSecond, perChat: settings.perChatInterval)
+    }
+
+    /// Runs until graceful shutdown; the sends in progress finish first.
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let sent = await sendDue()
+            if sent == 0 {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.settings.pollInterval) }
+            }
+        }
+    }
+
+    /// Sends every call that is due now (one round); returns how many were attempted.
+    @discardableResult
+    public func sendDue() async -> Int {
+        let now = clock()
+        let rows: [OutboxRow]
+        do {
+            rows = try await store.claimDue(
+                limit: settings.batchSize, now: now, leaseUntil: now + settings.lease.timeInterval, owner: owner)
+        } catch {
+            logger.error("outbox.claim failed", metadata: ["error.type": "\(type(of: error))"])
+            return 0
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for row in rows {
+                group.addTask { await self.deliver(row) }
+            }
+        }
+        return rows.count
+    }
+
+    private func deliver(_ row: OutboxRow) async {
+        let now = clock()
+        do {
+            if now.timeIntervalSince(row.createdAt) > settings.maximumAge.timeInterval {
+                try await store.markDead(
+                    row.id, reason: "not sent within \(Int(settings.maximumAge.timeInterval / 3600)) h; given up", at: now)
+                return
+            }
+            guard let transport = transports[row.channel] else {
+                try await store.markDead(row.id, reason: "the \(row.channel) channel is not configured", at: now)
+                return
+            }
+            await limiter.wait(chat: "\(row.channel):\(row.chatID)")
+            let outcome = await transport.send(row)
+            switch outcome {
+            case .sent:
+                try await store.markSent(row.id, at: clock())
+            case .dead(let reason):
+                logger.warning(
+                    "outbox.dead",
+                    metadata: ["outbox.id": "\(row.id)", "messenger.channel": "\(row.channel)", "outbox.reason": "\(reason)"])
+                try await store.markDead(row.id, reason: reason, at: clock())
+            case .retry(let after, let reason):
+                let delay = after ?? backoff(attempt: row.attempts)
+                try await store.markRetry(row.id, nextAttempt: clock() + delay.timeInterval, error: reason)
+            }
+        } catch {
+            // The store failed: the lease runs out and another round tries again.
+            logger.error("outbox.record failed", metadata: ["outbox.id": "\(row.id)", "error.type": "\(type(of: error))"])
+        }
+    }
+
+    /// Exponential backoff with full jitter: a random delay up to first × 2^(attempt-1), capped.
+    func backoff(attempt: Int) -> Duration {
+        let exponent = min(max(attempt - 1, 0), 30)
+        let ceiling = min(settings.longestRetry.timeInterval, settings.firstRetry.timeInterval * pow(2, Double(exponent)))
+        return .milliseconds(Int(Double.random(in: 0...ceiling) * 1000))
+    }
+}
+
+/// Spaces sends: at most `perSecond` in all, and one per `perChat` interval to the same chat.
+final class RateLimiter: Sendable {
+    private struct State {
+        var nextGlobal = ContinuousClock.now
+        var nextPerChat: [String: ContinuousClock.Instant] = [:]
+    }
+
+    private let spacing: Duration
+    private let perChat: Duration
+    private let state = Mutex(State())
+
+    init(perSecond: Double, perChat: Duration) {
+        spacing = perSecond > 0 ? .nanoseconds(Int64(1e9 / perSecond)) : .zero
+        self.perChat = perChat
+    }
+
+    /// Reserves the next slot for `chat` and sleeps until it comes.
+    func wait(chat: String) async {
+        let slot = state.withLock { state -> ContinuousClock.Instant in
+            let now = ContinuousClock.now
+            var slot = max(now, state.nextGlobal)
+            if let chatSlot = state.nextPerChat[chat] { slot = max(slot, chatSlot) }
+            state.nextGlobal = slot + spacing
+            state.nextPerChat[chat] = slot + perChat
+            // Forget chats whose slot is long past, so the table stays small.
+            if state.nextPerChat.count > 10_000 {
+                state.nextPerChat = state.nextPerChat.filter { $0.value > now }
+            }
+            return slot
+        }
+        try? await Task.sleep(until: slot, clock: .continuous)
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
