@@ -32,18 +32,8 @@ struct AskCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try options.loadCatalog()
-        let assistant = Assistant(catalog: catalog)
-        var state = ConversationState()
-        if let lang {
-            do {
-                try assistant.validateLanguage(lang)
-            } catch {
-                Terminal.printError("Error: \(error)")
-                throw ExitCode(1)
-            }
-            state = ConversationState(language: lang, languageChosen: true)
-        }
+        let assistant = Assistant(catalog: try options.loadCatalog())
+        var state = try options.startingState(language: lang, assistant: assistant)
         let answer: Answer
         do {
             answer = try assistant.respond(to: .text(text.joined(separator: " ")), state: &state, explain: true)

@@ -23,18 +23,8 @@ struct ChatCommand: ParsableCommand {
     var explain = false
 
     func run() throws {
-        let catalog = try options.loadCatalog()
-        let assistant = Assistant(catalog: catalog)
-        var state = ConversationState()
-        if let lang {
-            do {
-                try assistant.validateLanguage(lang)
-            } catch {
-                Terminal.printError("Error: \(error)")
-                throw ExitCode(1)
-            }
-            state = ConversationState(language: lang, languageChosen: true)
-        }
+        let assistant = Assistant(catalog: try options.loadCatalog())
+        var state = try options.startingState(language: lang, assistant: assistant)
         show(try assistant.respond(to: .text("/start"), state: &state))
         while true {
             Terminal.prompt("> ")

@@ -49,6 +49,21 @@ struct IntentsOptions: ParsableArguments {
     }
 }
 
+extension IntentsOptions {
+    /// A conversation in the language the person chose with `--lang`, or a new one; an unknown
+    /// language is an error that lists the available ones.
+    func startingState(language: String?, assistant: Assistant) throws -> ConversationState {
+        guard let language else { return ConversationState() }
+        do {
+            try assistant.validateLanguage(language)
+        } catch {
+            Terminal.printError("Error: \(error)")
+            throw ExitCode(1)
+        }
+        return ConversationState(language: language, languageChosen: true)
+    }
+}
+
 enum JSONOutput {
     /// Sorted keys and no escaped slashes: stable output that diff and jq read well.
     static func encode(_ value: some Encodable) throws -> String {

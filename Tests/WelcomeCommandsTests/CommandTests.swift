@@ -63,7 +63,7 @@ struct CommandTests {
         #expect(run.exitCode == 1)
         #expect(
             run.output.contains(
-                "\(folder)/en.yaml:15:49: error: 'pizza recipe' got no intent (confidence 0.0), expected opening-hours"),
+                "\(folder)/en.yaml:15:48: error: 'pizza recipe' got no intent (confidence 0.0), expected opening-hours"),
             "\(run.output)")
         #expect(run.output.contains("    words: pizza recipe"))
         #expect(run.lines.last == "6 of 7 examples passed, 1 failed.")

@@ -8,19 +8,23 @@ enum JSONBody {
     static func decode<Value: Decodable>(
         _ type: Value.Type, from request: Request, limit: Int
     ) async throws -> Value {
-        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
-            throw APIError(.unsupportedMediaType, "send the body as application/json")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "the body is larger than \(limit) bytes")
-        }
+        let buffer = try await read(request, limit: limit)
         do {
             return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
         } catch {
             throw APIError(.badRequest, "the body is not the expected JSON")
+        }
+    }
+
+    /// The raw body of a JSON request, after the content type and size checks.
+    static func read(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
+            throw APIError(.unsupportedMediaType, "send the body as application/json")
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "the body is larger than \(limit) bytes")
         }
     }
 

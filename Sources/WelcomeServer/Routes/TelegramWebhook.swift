@@ -24,15 +24,7 @@ struct TelegramWebhook {
         guard verifier.isAuthentic(headerValue: request.headers[HTTPField.Name(TelegramVerifier.header)!]) else {
             throw APIError(.unauthorized, "missing or wrong secret token")
         }
-        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
-            throw APIError(.unsupportedMediaType, "send the body as application/json")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "the body is larger than \(maximumBodyBytes) bytes")
-        }
+        let buffer = try await JSONBody.read(request, limit: maximumBodyBytes)
         // 2. Decode.
         let decoded: DecodedWebhook
         do {
