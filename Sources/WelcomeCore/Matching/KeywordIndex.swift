@@ -173,6 +173,9 @@ public struct KeywordIndex: Sendable {
         }
     }
 
+    /// A keyword that starts the word when a longer keyword also does, or the word is a keyword itself.
+    static let lesserPrefix: Float = 0.7
+
     /// Both words must have this many letters to match with different endings.
     static let minimumEndingLength = 5
 
@@ -184,17 +187,24 @@ public struct KeywordIndex: Sendable {
         if let id = termByHash[hashes[length]], scalars(of: id).elementsEqual(token) {
             hits.append(TermHit(term: id, quality: 1, kind: .exact))
         }
+        // A word matches its most specific keyword best: itself when it is one ("krankenwagen"
+        // over "krank"), else the longest keyword it starts with ("wohnungsgeber…" over "wohnung").
+        // Shorter keywords still count, for less, so that a keyword only found inside a phrase
+        // does not hide a shorter one that stands alone.
+        let isKeyword = hits.count > start
+        var specific = !isKeyword
         guard length >= Self.minimumStemLength else { return }
         var prefixLength = length - 1
         while prefixLength >= Self.minimumStemLength {
             if let id = termByHash[hashes[prefixLength]], scalars(of: id).elementsEqual(token.prefix(prefixLength)) {
-                hits.append(TermHit(term: id, quality: Self.quality(.prefix), kind: .prefix))
+                hits.append(TermHit(term: id, quality: specific ? Self.quality(.prefix) : Self.lesserPrefix, kind: .prefix))
+                specific = false
             }
             prefixLength -= 1
         }
-        // Another ending only when the word is not itself a keyword word: "مستشار" is not "مستشفى".
-        let hasExact = hits[start...].contains { $0.kind == .exact }
-        if !hasExact && length >= Self.minimumEndingLength {
+        // Another ending ("работу" for "работа"), only when the word is not itself a keyword
+        // word: "مستشار" is not "مستشفى", "salam" is not "salary".
+        if !isKeyword && length >= Self.minimumEndingLength {
             // Two words match with other endings when they share all but their last two letters.
             // Each keyword word is filed under its stem (all but two letters) and its length, so
             // a word looks up the five lengths a match may have, and each chain holds only the
