@@ -139,6 +139,13 @@ public struct Assistant: Sendable {
             return LanguageChoice(code: current ?? catalog.referenceLanguage, reason: "default", sticky: false)
         }
         guard let current else {
+            // A word or two says little (many type "ok" or "salam" in Latin letters whatever
+            // their language): the messenger's language setting knows better.
+            if let hint, catalog.languages[hint] != nil, hint != best.language,
+                evidenceWords(normalized, language: best.language) < 2
+            {
+                return LanguageChoice(code: hint, reason: "hint", sticky: true)
+            }
             return LanguageChoice(code: best.language, reason: best.reason, sticky: true)
         }
         if best.language == current {
