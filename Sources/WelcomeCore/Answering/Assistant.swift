@@ -155,7 +155,9 @@ public struct Assistant: Sendable {
         let otherScript = script != .none && script != Script.of(language: current)
         let words = evidenceWords(normalized, language: best.language)
         let wordsOfCurrent = evidenceWords(normalized, language: current)
-        if otherScript && (words > 0 || !guesses.contains { $0.language == current }) {
+        // A sentence in another script (two words or more of a language written in it) is answered
+        // in that language; a single word like "hallo" or "ok" is not enough.
+        if otherScript && words >= 2 {
             // Someone who chose German but writes Arabic gets Arabic for this message; only a
             // language they did not choose follows them.
             return LanguageChoice(code: best.language, reason: "script", sticky: !state.languageChosen)
