@@ -30,7 +30,7 @@ private func update(_ id: Int, text: String = "wann habt ihr offen?", language: 
 /// The outbox as (method, decoded JSON body) pairs, oldest first.
 private func outbox(_ server: TestServer) async throws -> [(method: String, body: [String: Any])] {
     let store = try #require(server.services.store as? SQLiteMessageStore)
-    let rows = try await store.pool.read { db in try Row.fetchAll(db, sql: "SELECT method, body FROM outbox ORDER BY id") }
+    let rows = try store.pool.read { db in try Row.fetchAll(db, sql: "SELECT method, body FROM outbox ORDER BY id") }
     return rows.map { row in
         let data: Data = row["body"]
         return (row["method"], (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
