@@ -52,6 +52,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libcurl, for every outbound call (apt: libcurl4-openssl-dev).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // A small async HTTP client over libcurl's multi interface, on a thread of its own.
+        .target(
+            name: "OutboundHTTP",
+            dependencies: ["CCurl"],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP server: routes, background services, the web chat. Wires everything together.
         .target(
             name: "WelcomeServer",
@@ -59,6 +71,7 @@ let package = Package(
                 "WelcomeCore",
                 "Messengers",
                 "Persistence",
+                "OutboundHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,9 +119,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OutboundHTTPTests",
+            dependencies: [
+                "OutboundHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WelcomeServerTests",
             dependencies: [
                 "WelcomeServer",
+                "OutboundHTTP",
                 "WelcomeCore",
                 "Persistence",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,5 +1,6 @@
 import Foundation
 import Messengers
+import OutboundHTTP
 import Synchronization
 import Testing
 
