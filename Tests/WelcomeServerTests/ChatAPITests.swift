@@ -15,11 +15,12 @@ struct TestServer {
     /// Turns the Telegram channel on for a test.
     var settingsOverride: TelegramSettings?
 
+    static let intentsPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Intents").path
+
     static let catalog: IntentCatalog = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
         do {
-            return try IntentCatalog.load(from: root.appendingPathComponent("Intents").path)
+            return try IntentCatalog.load(from: intentsPath)
         } catch {
             fatalError("the shipped intent files do not load: \(error)")
         }

@@ -30,6 +30,10 @@ final class FakeTelegramAPI: Sendable {
     var received: [Call] { calls.withLock { $0 } }
 
     func application() -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
+    func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/bot\(Self.token)/:method") { request, context -> Response in
             let method = context.parameters.get("method") ?? ""
@@ -41,7 +45,7 @@ final class FakeTelegramAPI: Sendable {
                 status: HTTPResponse.Status(code: next.0), headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: next.1)))
         }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return router
     }
 }
 
