@@ -86,6 +86,8 @@ let package = Package(
                 "WelcomeCore",
                 "WelcomeServer",
                 "Persistence",
+                "Messengers",
+                "OutboundHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -148,6 +150,8 @@ let package = Package(
                 "WelcomeCore",
                 "WelcomeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

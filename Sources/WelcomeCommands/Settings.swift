@@ -11,7 +11,10 @@ struct SettingsReader {
     /// Values from flags, as configuration keys (`http.port`).
     var flags: [String: String] = [:]
     var configFile = "Config/welcomebot.yaml"
-    var environment = ProcessInfo.processInfo.environment
+    var environment = SettingsReader.environmentOverride ?? ProcessInfo.processInfo.environment
+
+    /// Replaces the process environment for commands run in-process by tests.
+    @TaskLocal static var environmentOverride: [String: String]?
 
     /// The keys that are secrets, with their environment variables.
     static let secrets = ["TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN", "PSEUDONYM_KEY"]

@@ -14,7 +14,8 @@ public struct WelcomeBotCommand: AsyncParsableCommand {
             'welcomebot intents test'. Try a question with 'welcomebot ask "your question"'.
             """,
         subcommands: [
-            ServeCommand.self, IntentsCommand.self, AskCommand.self, ChatCommand.self, EvalCommand.self, BenchCommand.self,
+            ServeCommand.self, WebhookCommand.self, IntentsCommand.self, AskCommand.self, ChatCommand.self, EvalCommand.self,
+            BenchCommand.self,
         ]
     )
 

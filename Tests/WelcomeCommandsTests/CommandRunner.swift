@@ -24,6 +24,33 @@ struct CommandRun {
     }
 }
 
+/// Runs an asynchronous command (serve, webhook) in-process with the given environment.
+func welcomebotAsync(_ arguments: [String], environment: [String: String] = [:]) async -> CommandRun {
+    let output = CapturedLines()
+    let errors = CapturedLines()
+    var exitCode: Int32 = 0
+    await SettingsReader.$environmentOverride.withValue(environment) {
+        await Terminal.$output.withValue(output.append) {
+            await Terminal.$errors.withValue(errors.append) {
+                do {
+                    var command = try WelcomeBotCommand.parseAsRoot(arguments)
+                    if var asyncCommand = command as? any AsyncParsableCommand {
+                        try await asyncCommand.run()
+                    } else {
+                        try command.run()
+                    }
+                } catch {
+                    exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
+                    if exitCode != 0 && !(error is ExitCode) {
+                        errors.append(WelcomeBotCommand.fullMessage(for: error))
+                    }
+                }
+            }
+        }
+    }
+    return CommandRun(exitCode: exitCode, output: output.text, errors: errors.text)
+}
+
 /// Runs `welcomebot ARGUMENTS` in-process, as the shell would, feeding `input` lines to it.
 func welcomebot(_ arguments: [String], input: [String] = []) -> CommandRun {
     let output = CapturedLines()
