@@ -37,9 +37,14 @@ struct SettingsReader {
         let secretToken = try secret("TELEGRAM_SECRET_TOKEN")
         switch (botToken, secretToken) {
         case (let botToken?, let secretToken?):
+            let mode = reader.string(forKey: "telegram.mode", default: "webhook").lowercased()
+            guard mode == "webhook" || mode == "polling" else {
+                throw SettingsError("telegram.mode (TELEGRAM_MODE) must be webhook or polling, not '\(mode)'")
+            }
             settings.telegram = TelegramSettings(
                 botToken: botToken, secretToken: secretToken,
-                apiBaseURL: reader.string(forKey: "telegram.api.base.url", default: "https://api.telegram.org"))
+                apiBaseURL: reader.string(forKey: "telegram.api.base.url", default: "https://api.telegram.org"),
+                polling: mode == "polling")
         case (nil, nil):
             break
         default:

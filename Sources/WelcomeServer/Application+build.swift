@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Messengers
 import OutboundHTTP
+import ServiceLifecycle
 import WelcomeCore
 
 /// Wires the routes and services into one Hummingbird application; the only place that knows
@@ -18,11 +19,16 @@ public func buildApplication(
     ChatAPI(services: services, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
     try ChatPage(catalog: services.assistant.catalog).register(on: router)
     var transports: [String: any MessengerTransport] = [:]
+    var background: [any Service] = []
     if let telegram = settings.telegram {
         let verifier = try TelegramVerifier(secret: telegram.secretToken)
         TelegramWebhook(services: services, verifier: verifier, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
         let api = try TelegramAPI(token: telegram.botToken, baseURL: telegram.apiBaseURL)
-        transports[Channel.telegram.rawValue] = TelegramTransport(api: api, http: http ?? CurlHTTPClient())
+        let client = http ?? CurlHTTPClient()
+        transports[Channel.telegram.rawValue] = TelegramTransport(api: api, http: client)
+        if telegram.polling {
+            background.append(TelegramPoller(api: api, http: client, services: services, logger: logger))
+        }
     }
     var app = Application(
         router: router,
@@ -31,5 +37,6 @@ public func buildApplication(
     if !transports.isEmpty {
         app.addServices(OutboxSender(store: services.store, transports: transports, settings: sender, logger: logger))
     }
+    app.addServices(background)
     return app
 }

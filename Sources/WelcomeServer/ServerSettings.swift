@@ -27,10 +27,13 @@ public struct TelegramSettings: Sendable {
     public var botToken: String
     public var secretToken: String
     public var apiBaseURL: String
+    /// Long polling instead of the webhook, for a bot without a public HTTPS address.
+    public var polling: Bool
 
-    public init(botToken: String, secretToken: String, apiBaseURL: String = "https://api.telegram.org") {
+    public init(botToken: String, secretToken: String, apiBaseURL: String = "https://api.telegram.org", polling: Bool = false) {
         self.botToken = botToken
         self.secretToken = secretToken
         self.apiBaseURL = apiBaseURL
+        self.polling = polling
     }
 }

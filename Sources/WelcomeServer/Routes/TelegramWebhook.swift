@@ -37,19 +37,29 @@ struct TelegramWebhook {
             return Response(status: .ok)
         }
         // 3–5. Claim, answer and enqueue, one durable transaction per message.
+        do {
+            try await Self.accept(messages, services: services)
+        } catch is TelegramChatIDError {
+            throw APIError(.badRequest, "not a Telegram chat id")
+        }
+        // 6. Acknowledge.
+        return Response(status: .ok)
+    }
+
+    /// Steps 3–5 for decoded messages, shared by the webhook and long polling: each claimed,
+    /// answered and its replies queued in one durable transaction.
+    static func accept(_ messages: [InboundMessage], services: BotServices) async throws {
         for message in messages {
-            guard let chatID = Int64(message.chatID) else { throw APIError(.badRequest, "not a Telegram chat id") }
+            guard let chatID = Int64(message.chatID) else { throw TelegramChatIDError() }
             let record = InboundRecord(
                 channel: Channel.telegram.rawValue, providerMessageID: message.providerMessageID,
                 pseudonym: services.pseudonymizer.pseudonym(channel: Channel.telegram.rawValue, userID: message.userID),
                 chatID: message.chatID)
             let assistant = services.assistant
             _ = try await services.store.accept(record) { previous in
-                Self.answer(message, chatID: chatID, state: previous, assistant: assistant)
+                answer(message, chatID: chatID, state: previous, assistant: assistant)
             }
         }
-        // 6. Acknowledge.
-        return Response(status: .ok)
     }
 
     /// Pure: the calls that answer one message, and the conversation's new state.
@@ -77,3 +87,5 @@ struct TelegramWebhook {
         return Answered(state: state, calls: calls)
     }
 }
+
+struct TelegramChatIDError: Error {}
