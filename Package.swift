@@ -39,7 +39,7 @@ let package = Package(
         // One folder per messenger: verify, decode, render, and the API's conventions. No I/O.
         .target(
             name: "Messengers",
-            dependencies: ["WelcomeCore"],
+            dependencies: ["WelcomeCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The durable pipeline: inbound claims, conversation state, the outbox.

@@ -28,10 +28,14 @@ public struct InboundMessage: Sendable, Equatable {
     public var languageHint: String?
     /// Telegram: the callback query to answer so the button stops spinning.
     public var callbackQueryID: String?
+    /// Answer in the body of the webhook response instead of through the outbox: Viber's welcome
+    /// message on `conversation_started` (the only way Viber allows one), and SMS when the
+    /// operator chose TwiML replies.
+    public var replyInResponse: Bool
 
     public init(
         channel: Channel, providerMessageID: String, userID: String, chatID: String, input: Input,
-        languageHint: String? = nil, callbackQueryID: String? = nil
+        languageHint: String? = nil, callbackQueryID: String? = nil, replyInResponse: Bool = false
     ) {
         self.channel = channel
         self.providerMessageID = providerMessageID
@@ -40,15 +44,71 @@ public struct InboundMessage: Sendable, Equatable {
         self.input = input
         self.languageHint = languageHint
         self.callbackQueryID = callbackQueryID
+        self.replyInResponse = replyInResponse
     }
 }
 
-/// What a webhook body turned out to be.
-public enum DecodedWebhook: Sendable, Equatable {
-    /// Messages to answer (some messengers batch several in one request).
-    case messages([InboundMessage])
-    /// An authentic update of a kind the bot does not answer; acknowledged so it is not resent.
-    case ignored(kind: String)
+/// What a webhook body turned out to be. One request may carry several messages and delivery
+/// statuses at once (WhatsApp and Messenger batch them), and parts the bot does not answer.
+public struct DecodedWebhook: Sendable, Equatable {
+    /// Messages to answer, in the order they came.
+    public var messages: [InboundMessage]
+    /// What became of messages the bot sent (delivered, read, failed); recorded, never answered.
+    public var statuses: [DeliveryStatus]
+    /// Authentic parts of kinds the bot does not answer ("reaction", "edited_message", …):
+    /// acknowledged so that they are not resent, and counted for operators.
+    public var ignored: [String]
+
+    public init(messages: [InboundMessage] = [], statuses: [DeliveryStatus] = [], ignored: [String] = []) {
+        self.messages = messages
+        self.statuses = statuses
+        self.ignored = ignored
+    }
+
+    public static func messages(_ messages: [InboundMessage]) -> DecodedWebhook {
+        DecodedWebhook(messages: messages)
+    }
+
+    public static func ignored(kind: String) -> DecodedWebhook {
+        DecodedWebhook(ignored: [kind])
+    }
+}
+
+/// A messenger's report on a message the bot sent, matched to the outbox row by the id the
+/// messenger gave when it accepted the message.
+public struct DeliveryStatus: Sendable, Equatable {
+    public enum State: String, Sendable, Codable, CaseIterable {
+        /// Accepted by the messenger's servers (WhatsApp `sent`, Twilio `sent`).
+        case sent
+        case delivered
+        case read
+        case failed
+
+        /// Statuses may arrive out of order; a later report never downgrades an earlier one.
+        public var rank: Int {
+            switch self {
+            case .sent: 1
+            case .delivered: 2
+            case .read: 3
+            case .failed: 4
+            }
+        }
+    }
+
+    public var channel: Channel
+    /// The messenger's id of the sent message (WhatsApp `wamid…`, Messenger `mid`, Viber
+    /// `message_token`, Twilio `MessageSid`).
+    public var providerMessageID: String
+    public var state: State
+    /// Why it failed, as the messenger says (code and title), never message text.
+    public var error: String?
+
+    public init(channel: Channel, providerMessageID: String, state: State, error: String? = nil) {
+        self.channel = channel
+        self.providerMessageID = providerMessageID
+        self.state = state
+        self.error = error
+    }
 }
 
 /// A webhook body that is not what the messenger sends: answered with 400, nothing stored.
@@ -64,8 +124,9 @@ public struct WebhookDecodingError: Error, Sendable, Equatable, CustomStringConv
 
 /// How one attempt to send went, decided from the messenger's answer.
 public enum SendOutcome: Sendable, Equatable {
-    /// Delivered to the messenger.
-    case sent
+    /// Accepted by the messenger, with the id it gave the message when it gives one (for
+    /// matching later delivery statuses).
+    case sent(providerMessageID: String?)
     /// Try again later: after the given delay when the messenger said, else with backoff.
     case retry(after: Duration?, reason: String)
     /// Will never succeed (blocked by the user, bad request, window closed): stop, keep the reason.

@@ -71,6 +71,25 @@ public struct OutboxRow: Sendable, Equatable {
     public var createdAt: Date
 }
 
+/// What a messenger said became of a sent message, in the order they happen.
+public enum DeliveryState: String, Sendable, Codable, CaseIterable, Comparable {
+    case sent
+    case delivered
+    case read
+    case failed
+
+    var rank: Int {
+        switch self {
+        case .sent: 1
+        case .delivered: 2
+        case .read: 3
+        case .failed: 4
+        }
+    }
+
+    public static func < (lhs: DeliveryState, rhs: DeliveryState) -> Bool { lhs.rank < rhs.rank }
+}
+
 /// The state of a queued call.
 public enum OutboxState: String, Sendable, Codable, CaseIterable {
     case pending
@@ -93,12 +112,21 @@ public protocol MessageStore: Sendable {
     /// each chat (so replies keep their order), leasing them to `owner` until `leaseUntil`.
     func claimDue(limit: Int, now: Date, leaseUntil: Date, owner: String) async throws -> [OutboxRow]
 
-    /// The call was delivered: the row keeps no destination from now on.
-    func markSent(_ id: Int64, at: Date) async throws
+    /// The messenger accepted the call: the row keeps no destination and no body from now on,
+    /// only the id the messenger gave the message, for matching its delivery statuses.
+    func markSent(_ id: Int64, at: Date, providerMessageID: String?) async throws
     /// Try again at `nextAttempt`.
     func markRetry(_ id: Int64, nextAttempt: Date, error: String) async throws
-    /// Give up, keeping the reason; the row keeps no destination from now on.
+    /// Give up, keeping the reason; the row keeps no destination and no body from now on.
     func markDead(_ id: Int64, reason: String, at: Date) async throws
+
+    /// Records what the messenger reported of a sent message (`sent`, `delivered`, `read`,
+    /// `failed`) on its outbox row. Reports may come out of order or twice: a state never
+    /// replaces a later one. Returns false when no row has that id (sent before a purge, or
+    /// by another bot on the same number).
+    func recordDelivery(
+        channel: String, providerMessageID: String, state: DeliveryState, error: String?, at: Date
+    ) async throws -> Bool
 
     /// The stored conversation state of a pseudonym.
     func conversation(_ pseudonym: Pseudonym) async throws -> ConversationState?

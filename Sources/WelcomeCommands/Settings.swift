@@ -17,7 +17,13 @@ struct SettingsReader {
     @TaskLocal static var environmentOverride: [String: String]?
 
     /// The keys that are secrets, with their environment variables.
-    static let secrets = ["TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN", "PSEUDONYM_KEY"]
+    static let secrets = [
+        "TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN", "PSEUDONYM_KEY",
+        "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_APP_SECRET_PREVIOUS", "WHATSAPP_VERIFY_TOKEN",
+        "MESSENGER_PAGE_ACCESS_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_APP_SECRET_PREVIOUS", "MESSENGER_VERIFY_TOKEN",
+        "VIBER_AUTH_TOKEN", "VIBER_AUTH_TOKEN_PREVIOUS",
+        "TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS",
+    ]
 
     func read() throws -> ServerSettings {
         let fileValues = try Self.flatten(configFile: configFile)
@@ -51,6 +57,7 @@ struct SettingsReader {
             // Half a configuration is a mistake worth stopping for, not a silently missing channel.
             throw SettingsError("Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_SECRET_TOKEN; only one is set")
         }
+        try readChannels(reader, into: &settings)
         guard (0...65535).contains(settings.port) else {
             throw SettingsError("http.port (HTTP_PORT) must be between 0 and 65535, not \(settings.port)")
         }
@@ -58,6 +65,87 @@ struct SettingsReader {
             throw SettingsError("http.maximum.body.bytes (HTTP_MAXIMUM_BODY_BYTES) must be at least 1024")
         }
         return settings
+    }
+
+    /// WhatsApp, Messenger, Viber and SMS: each is on when all its required values are set, off
+    /// when none is, and a start-up error naming what is missing when only some are.
+    private func readChannels(_ reader: ConfigReader, into settings: inout ServerSettings) throws {
+        if let values = try required(
+            "WhatsApp", secrets: ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN"],
+            settings: ["whatsapp.phone.number.id"], reader)
+        {
+            settings.whatsapp = WhatsAppSettings(
+                accessToken: values[0], appSecrets: [values[1]] + (try secret("WHATSAPP_APP_SECRET_PREVIOUS").map { [$0] } ?? []),
+                verifyToken: values[2], phoneNumberID: values[3],
+                apiBaseURL: try url(reader, "whatsapp.api.base.url", default: "https://graph.facebook.com"))
+        }
+        if let values = try required(
+            "Messenger", secrets: ["MESSENGER_PAGE_ACCESS_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_VERIFY_TOKEN"], settings: [],
+            reader)
+        {
+            settings.messenger = MessengerSettings(
+                pageAccessToken: values[0],
+                appSecrets: [values[1]] + (try secret("MESSENGER_APP_SECRET_PREVIOUS").map { [$0] } ?? []),
+                verifyToken: values[2],
+                apiBaseURL: try url(reader, "messenger.api.base.url", default: "https://graph.facebook.com"))
+        }
+        if let values = try required("Viber", secrets: ["VIBER_AUTH_TOKEN"], settings: [], reader) {
+            let name = reader.string(forKey: "viber.bot.name", default: "Willkommenszentrum Leipzig")
+            guard (1...28).contains(name.count) else {
+                throw SettingsError("viber.bot.name (VIBER_BOT_NAME) must be 1 to 28 characters, not \(name.count)")
+            }
+            settings.viber = ViberSettings(
+                authTokens: [values[0]] + (try secret("VIBER_AUTH_TOKEN_PREVIOUS").map { [$0] } ?? []), botName: name,
+                avatarURL: reader.string(forKey: "viber.avatar.url"),
+                apiBaseURL: try url(reader, "viber.api.base.url", default: "https://chatapi.viber.com/pa"))
+        }
+        if let values = try required(
+            "SMS (Twilio)", secrets: ["TWILIO_AUTH_TOKEN"],
+            settings: ["twilio.account.sid", "twilio.phone.number", "twilio.public.url"], reader)
+        {
+            let mode = reader.string(forKey: "twilio.reply.mode", default: "api").lowercased()
+            guard let replyMode = TwilioSettings.ReplyMode(rawValue: mode) else {
+                throw SettingsError("twilio.reply.mode (TWILIO_REPLY_MODE) must be api or twiml, not '\(mode)'")
+            }
+            settings.sms = TwilioSettings(
+                accountSID: values[1], authTokens: [values[0]] + (try secret("TWILIO_AUTH_TOKEN_PREVIOUS").map { [$0] } ?? []),
+                phoneNumber: values[2], publicURL: try url(reader, "twilio.public.url", default: values[3]),
+                apiBaseURL: try url(reader, "twilio.api.base.url", default: "https://api.twilio.com"), replyMode: replyMode)
+        }
+    }
+
+    /// The values of a channel's secrets and settings in order, nil when none is set.
+    private func required(_ channel: String, secrets: [String], settings keys: [String], _ reader: ConfigReader) throws
+        -> [String]?
+    {
+        var values: [String] = []
+        var missing: [String] = []
+        for name in secrets {
+            if let value = try secret(name) { values.append(value) } else { missing.append(name) }
+        }
+        for key in keys {
+            if let value = reader.string(forKey: ConfigKey(key)), !value.isEmpty {
+                values.append(value)
+            } else {
+                missing.append(key.uppercased().replacingOccurrences(of: ".", with: "_"))
+            }
+        }
+        if missing.isEmpty { return values }
+        if missing.count == secrets.count + keys.count { return nil }
+        // Half a configuration is a mistake worth stopping for, not a silently missing channel.
+        throw SettingsError("\(channel) is half configured: \(missing.joined(separator: ", ")) missing")
+    }
+
+    /// An absolute http(s) URL, or the start-up stops naming the key.
+    private func url(_ reader: ConfigReader, _ key: String, default value: String) throws -> String {
+        let text = reader.string(forKey: ConfigKey(key), default: value)
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host != nil
+        else {
+            let variable = key.uppercased().replacingOccurrences(of: ".", with: "_")
+            throw SettingsError("\(key) (\(variable)) must be an absolute http or https URL, not '\(text)'")
+        }
+        return text
     }
 
     /// Every source gives text (a file, the environment, flags); numbers are parsed here, with

@@ -4,29 +4,48 @@ import Messengers
 import OutboundHTTP
 import WelcomeServer
 
-/// `welcomebot webhook set|info|delete telegram`: registers the bot's webhook with the messenger.
+/// `welcomebot webhook set|info|delete|check CHANNEL`: registers the bot's webhook with the
+/// messengers that take it through their API (Telegram, Viber) and checks any channel's secrets
+/// against the running server.
 struct WebhookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook",
-        abstract: "Register, inspect or remove a messenger's webhook.",
-        subcommands: [WebhookSetCommand.self, WebhookInfoCommand.self, WebhookDeleteCommand.self]
+        abstract: "Register, inspect, remove or check a messenger's webhook.",
+        subcommands: [WebhookSetCommand.self, WebhookInfoCommand.self, WebhookDeleteCommand.self, WebhookCheckCommand.self]
     )
 }
 
 /// The channels these commands know.
 enum WebhookChannel: String, ExpressibleByArgument, CaseIterable {
     case telegram
+    case whatsapp
+    case messenger
+    case viber
+    case sms
+
+    /// WhatsApp, Messenger and Twilio take their webhook address in their web consoles only.
+    var consoleOnly: String? {
+        switch self {
+        case .whatsapp: "WhatsApp's webhook is set in the Meta App Dashboard (WhatsApp > Configuration)"
+        case .messenger: "Messenger's webhook is set in the Meta App Dashboard (Messenger > Settings > Webhooks)"
+        case .sms: "The SMS webhook is set in Twilio's console (Phone Numbers > your number > Messaging)"
+        case .telegram, .viber: nil
+        }
+    }
+
+    /// Stops with the console's name for the channels that have no API for it.
+    func requireAPI() throws {
+        if let consoleOnly {
+            Terminal.printError(
+                "Error: \(consoleOnly); README.md walks through it. Then run 'welcomebot webhook check \(rawValue)'.")
+            throw ExitCode(1)
+        }
+    }
 }
 
 /// The Telegram API from the same settings `serve` uses (environment variables).
 private func telegramAPI() throws -> (TelegramAPI, TelegramSettings) {
-    let settings: ServerSettings
-    do {
-        settings = try SettingsReader().read()
-    } catch {
-        Terminal.printError("Error: \(error)")
-        throw ExitCode(1)
-    }
+    let settings = try readSettings()
     guard let telegram = settings.telegram else {
         Terminal.printError("Error: set TELEGRAM_BOT_TOKEN and TELEGRAM_SECRET_TOKEN in the environment first.")
         throw ExitCode(1)
@@ -60,6 +79,35 @@ private func call(_ api: TelegramAPI, _ method: String, _ parameters: [String: a
     return json?["result"]
 }
 
+/// Calls a Viber REST method with the auth token and returns the answer, printing Viber's
+/// `status_message` on failure.
+private func viberCall(_ call: APICall) async throws -> [String: Any] {
+    let settings = try readSettings()
+    guard let viber = settings.viber else {
+        Terminal.printError("Error: set VIBER_AUTH_TOKEN in the environment first.")
+        throw ExitCode(1)
+    }
+    let client = CurlHTTPClient()
+    defer { Task { await client.shutdown() } }
+    let response: IncomingResponse
+    do {
+        response = try await client.perform(
+            OutgoingRequest(
+                url: "\(viber.apiBaseURL.trimmingSuffix("/"))/\(call.method)",
+                headers: [("Content-Type", "application/json"), ("X-Viber-Auth-Token", viber.authTokens[0])], body: call.body))
+    } catch {
+        Terminal.printError("Error: Viber could not be reached: \(error)")
+        throw ExitCode(1)
+    }
+    let json = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
+    guard response.status == 200, json["status"] as? Int == 0 else {
+        let status = json["status"].map { "status \($0)" } ?? "HTTP \(response.status)"
+        Terminal.printError("Error: Viber answered \(status): \(json["status_message"] as? String ?? "no description")")
+        throw ExitCode(1)
+    }
+    return json
+}
+
 struct WebhookSetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
@@ -67,11 +115,15 @@ struct WebhookSetCommand: AsyncParsableCommand {
         discussion: """
             For Telegram: calls setWebhook with the public HTTPS address of /webhooks/telegram, \
             the secret token (TELEGRAM_SECRET_TOKEN) that Telegram then sends with every update, \
-            and the update kinds the bot answers (message, callback_query).
+            and the update kinds the bot answers (message, callback_query). For Viber: calls \
+            set_webhook with the address of /webhooks/viber and the events the bot reads; the bot \
+            must already be running there, since Viber checks the address at once. WhatsApp, \
+            Messenger and SMS are set in their web consoles (README); check them with \
+            'welcomebot webhook check'.
             """
     )
 
-    @Argument(help: "The messenger: telegram.")
+    @Argument(help: "The messenger: telegram or viber (the others are set in their consoles).")
     var channel: WebhookChannel
 
     @Option(
@@ -86,6 +138,14 @@ struct WebhookSetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try channel.requireAPI()
+        if channel == .viber {
+            // Viber calls the address at once with a signed `webhook` event: the server must be
+            // running there with the same VIBER_AUTH_TOKEN, or Viber refuses.
+            _ = try await viberCall(ViberAPI.setWebhook(url: url))
+            Terminal.print("Viber delivers messages to \(url) now.")
+            return
+        }
         let (api, telegram) = try telegramAPI()
         _ = try await call(
             api, "setWebhook",
@@ -98,10 +158,19 @@ struct WebhookInfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info", abstract: "Show where the messenger delivers messages, and its last error.")
 
-    @Argument(help: "The messenger: telegram.")
+    @Argument(help: "The messenger: telegram or viber (the others are set in their consoles).")
     var channel: WebhookChannel
 
     func run() async throws {
+        try channel.requireAPI()
+        if channel == .viber {
+            let info = try await viberCall(APICall(method: "get_account_info", body: Data("{}".utf8)))
+            let address = info["webhook"] as? String ?? ""
+            Terminal.print("url: \(address.isEmpty ? "(not set)" : address)")
+            Terminal.print("name: \(info["name"] as? String ?? "")")
+            Terminal.print("subscribers: \(info["subscribers_count"] as? Int ?? 0)")
+            return
+        }
         let (api, _) = try telegramAPI()
         let info = try await call(api, "getWebhookInfo", [:]) as? [String: Any] ?? [:]
         let address = info["url"] as? String ?? ""
@@ -121,10 +190,16 @@ struct WebhookDeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete", abstract: "Stop the messenger delivering to the webhook.")
 
-    @Argument(help: "The messenger: telegram.")
+    @Argument(help: "The messenger: telegram or viber (the others are set in their consoles).")
     var channel: WebhookChannel
 
     func run() async throws {
+        try channel.requireAPI()
+        if channel == .viber {
+            _ = try await viberCall(ViberAPI.setWebhook(url: ""))
+            Terminal.print("Viber's webhook is removed.")
+            return
+        }
         let (api, _) = try telegramAPI()
         _ = try await call(api, "deleteWebhook", [:])
         Terminal.print("Telegram's webhook is removed.")

@@ -19,16 +19,30 @@ public func buildApplication(
     ChatAPI(services: services, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
     try ChatPage(catalog: services.assistant.catalog).register(on: router)
     var transports: [String: any MessengerTransport] = [:]
+    // One libcurl client (one thread, one connection cache) for every channel, made when the
+    // first channel needs it.
+    var shared: (any HTTPTransport)?
+    func client() -> any HTTPTransport {
+        if let shared { return shared }
+        let made = http ?? CurlHTTPClient()
+        shared = made
+        return made
+    }
     var background: [any Service] = []
     if let telegram = settings.telegram {
         let verifier = try TelegramVerifier(secret: telegram.secretToken)
         TelegramWebhook(services: services, verifier: verifier, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
         let api = try TelegramAPI(token: telegram.botToken, baseURL: telegram.apiBaseURL)
-        let client = http ?? CurlHTTPClient()
-        transports[Channel.telegram.rawValue] = TelegramTransport(api: api, http: client)
+        let telegramClient = client()
+        transports[Channel.telegram.rawValue] = TelegramTransport(api: api, http: telegramClient)
         if telegram.polling {
-            background.append(TelegramPoller(api: api, http: client, services: services, logger: logger))
+            background.append(TelegramPoller(api: api, http: telegramClient, services: services, logger: logger))
         }
+    }
+    for adapter in try messengerAdapters(settings) {
+        MessengerWebhook(adapter: adapter, services: services, maximumBodyBytes: settings.maximumBodyBytes, logger: logger)
+            .register(on: router)
+        transports[adapter.channel.rawValue] = MessengerAPITransport(adapter: adapter, http: client())
     }
     var app = Application(
         router: router,
@@ -39,4 +53,37 @@ public func buildApplication(
     }
     app.addServices(background)
     return app
+}
+
+/// The adapters of the channels that are configured, in a fixed order.
+func messengerAdapters(_ settings: ServerSettings) throws -> [any MessengerAdapter] {
+    var adapters: [any MessengerAdapter] = []
+    if let whatsapp = settings.whatsapp {
+        adapters.append(
+            try WhatsAppAdapter(
+                accessToken: whatsapp.accessToken, appSecrets: whatsapp.appSecrets, verifyToken: whatsapp.verifyToken,
+                phoneNumberID: whatsapp.phoneNumberID, baseURL: whatsapp.apiBaseURL))
+    }
+    if let messenger = settings.messenger {
+        adapters.append(
+            try FacebookMessengerAdapter(
+                pageAccessToken: messenger.pageAccessToken, appSecrets: messenger.appSecrets, verifyToken: messenger.verifyToken,
+                baseURL: messenger.apiBaseURL))
+    }
+    if let viber = settings.viber {
+        adapters.append(
+            try ViberAdapter(
+                authTokens: viber.authTokens, botName: viber.botName, avatarURL: viber.avatarURL, apiBaseURL: viber.apiBaseURL))
+    }
+    if let sms = settings.sms {
+        let api = sms.replyMode == .api
+        adapters.append(
+            try SMSAdapter(
+                accountSID: sms.accountSID, authToken: sms.authTokens[0], previousAuthToken: sms.authTokens.dropFirst().first,
+                phoneNumber: sms.phoneNumber, publicWebhookURL: sms.publicURL, apiBaseURL: sms.apiBaseURL,
+                replyMode: api ? .api : .twiml,
+                // Delivery statuses come back to the same webhook, signed over the same URL.
+                statusCallbackURL: api ? sms.publicURL : nil))
+    }
+    return adapters
 }

@@ -26,12 +26,30 @@ public final class OutboxSender: Service, Sendable {
         public var longestRetry: Duration = .seconds(300)
         /// A reply that could not be sent within this is given up: an answer a day late helps nobody.
         public var maximumAge: Duration = .seconds(24 * 3600)
-        /// Telegram: about 30 messages per second in all…
+        /// Each channel's own budget, by default: about 30 messages per second in all (Telegram's
+        /// limit, and far more than one city's bot needs on the others)…
         public var messagesPerSecond: Double = 30
         /// …and about one per second to one chat.
         public var perChatInterval: Duration = .seconds(1)
+        /// Budgets for particular channels (by `Channel` raw value), over the defaults above.
+        public var perChannel: [String: RateLimit] = [:]
 
         public init() {}
+
+        func limit(for channel: String) -> RateLimit {
+            perChannel[channel] ?? RateLimit(messagesPerSecond: messagesPerSecond, perChatInterval: perChatInterval)
+        }
+    }
+
+    /// How fast one channel may send.
+    public struct RateLimit: Sendable {
+        public var messagesPerSecond: Double
+        public var perChatInterval: Duration
+
+        public init(messagesPerSecond: Double, perChatInterval: Duration) {
+            self.messagesPerSecond = messagesPerSecond
+            self.perChatInterval = perChatInterval
+        }
     }
 
     private let store: any MessageStore
@@ -40,7 +58,8 @@ public final class OutboxSender: Service, Sendable {
     private let logger: Logger
     private let owner: String
     private let clock: @Sendable () -> Date
-    private let limiter: RateLimiter
+    /// One per channel: a slow messenger's budget never holds back another's replies.
+    private let limiters: [String: RateLimiter]
 
     public init(
         store: any MessageStore, transports: [String: any MessengerTransport], settings: Settings = Settings(),
@@ -53,7 +72,10 @@ public final class OutboxSender: Service, Sendable {
         self.owner =
             "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         self.clock = clock
-        self.limiter = RateLimiter(perSecond: settings.messagesPerSecond, perChat: settings.perChatInterval)
+        self.limiters = transports.keys.reduce(into: [:]) { limiters, channel in
+            let limit = settings.limit(for: channel)
+            limiters[channel] = RateLimiter(perSecond: limit.messagesPerSecond, perChat: limit.perChatInterval)
+        }
     }
 
     /// Runs until graceful shutdown; the sends in progress finish first.
@@ -98,11 +120,11 @@ public final class OutboxSender: Service, Sendable {
                 try await store.markDead(row.id, reason: "the \(row.channel) channel is not configured", at: now)
                 return
             }
-            await limiter.wait(chat: "\(row.channel):\(row.chatID)")
+            await limiters[row.channel]?.wait(chat: row.chatID)
             let outcome = await transport.send(row)
             switch outcome {
-            case .sent:
-                try await store.markSent(row.id, at: clock())
+            case .sent(let providerMessageID):
+                try await store.markSent(row.id, at: clock(), providerMessageID: providerMessageID)
             case .dead(let reason):
                 logger.warning(
                     "outbox.dead",

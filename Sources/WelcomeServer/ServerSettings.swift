@@ -13,8 +13,12 @@ public struct ServerSettings: Sendable {
     /// The pseudonym key (hex or base64) when it comes from the environment; else a key file in
     /// the data folder is used, and created on first start.
     public var pseudonymKey: String?
-    /// Telegram is on when this is set.
+    /// Each channel is on when its settings are set.
     public var telegram: TelegramSettings?
+    public var whatsapp: WhatsAppSettings?
+    public var messenger: MessengerSettings?
+    public var viber: ViberSettings?
+    public var sms: TwilioSettings?
 
     public init() {}
 
@@ -35,5 +39,93 @@ public struct TelegramSettings: Sendable {
         self.secretToken = secretToken
         self.apiBaseURL = apiBaseURL
         self.polling = polling
+    }
+}
+
+/// WhatsApp Cloud API: on when the access token, app secret, verify token and phone number id
+/// are set.
+public struct WhatsAppSettings: Sendable {
+    public var accessToken: String
+    /// The app secret that signs webhooks; during a rotation the previous one is accepted too.
+    public var appSecrets: [String]
+    public var verifyToken: String
+    public var phoneNumberID: String
+    public var apiBaseURL: String
+
+    public init(
+        accessToken: String, appSecrets: [String], verifyToken: String, phoneNumberID: String,
+        apiBaseURL: String = "https://graph.facebook.com"
+    ) {
+        self.accessToken = accessToken
+        self.appSecrets = appSecrets
+        self.verifyToken = verifyToken
+        self.phoneNumberID = phoneNumberID
+        self.apiBaseURL = apiBaseURL
+    }
+}
+
+/// Facebook Messenger: on when the page access token, app secret and verify token are set.
+public struct MessengerSettings: Sendable {
+    public var pageAccessToken: String
+    public var appSecrets: [String]
+    public var verifyToken: String
+    public var apiBaseURL: String
+
+    public init(
+        pageAccessToken: String, appSecrets: [String], verifyToken: String, apiBaseURL: String = "https://graph.facebook.com"
+    ) {
+        self.pageAccessToken = pageAccessToken
+        self.appSecrets = appSecrets
+        self.verifyToken = verifyToken
+        self.apiBaseURL = apiBaseURL
+    }
+}
+
+/// Viber: on when the auth token is set. The token both signs webhooks and authorises sends.
+public struct ViberSettings: Sendable {
+    /// The current token first; the previous one, during a rotation, is accepted on webhooks only.
+    public var authTokens: [String]
+    /// The sender name shown above every message (at most 28 characters).
+    public var botName: String
+    public var avatarURL: String?
+    public var apiBaseURL: String
+
+    public init(
+        authTokens: [String], botName: String, avatarURL: String? = nil, apiBaseURL: String = "https://chatapi.viber.com/pa"
+    ) {
+        self.authTokens = authTokens
+        self.botName = botName
+        self.avatarURL = avatarURL
+        self.apiBaseURL = apiBaseURL
+    }
+}
+
+/// SMS through Twilio: on when the account SID, auth token, phone number and public URL are set.
+public struct TwilioSettings: Sendable {
+    public enum ReplyMode: String, Sendable, CaseIterable {
+        /// Replies go through the outbox and the REST API: retried, with delivery statuses.
+        case api
+        /// Replies go back as TwiML in the webhook response: no outbox, no retries.
+        case twiml
+    }
+
+    public var accountSID: String
+    public var authTokens: [String]
+    public var phoneNumber: String
+    /// The webhook URL exactly as configured in Twilio's console (signatures cover it).
+    public var publicURL: String
+    public var apiBaseURL: String
+    public var replyMode: ReplyMode
+
+    public init(
+        accountSID: String, authTokens: [String], phoneNumber: String, publicURL: String,
+        apiBaseURL: String = "https://api.twilio.com", replyMode: ReplyMode = .api
+    ) {
+        self.accountSID = accountSID
+        self.authTokens = authTokens
+        self.phoneNumber = phoneNumber
+        self.publicURL = publicURL
+        self.apiBaseURL = apiBaseURL
+        self.replyMode = replyMode
     }
 }

@@ -64,7 +64,7 @@ public final class TelegramPoller: Service, Sendable {
         for update in updates {
             guard let id = (update["update_id"] as? NSNumber)?.int64Value else { continue }
             let data = try JSONSerialization.data(withJSONObject: update)
-            if case .messages(let messages) = (try? TelegramDecoder().decode(data)) ?? .ignored(kind: "malformed") {
+            if let messages = (try? TelegramDecoder().decode(data))?.messages, !messages.isEmpty {
                 try await TelegramWebhook.accept(messages, services: services)
             }
             next = max(next ?? id + 1, id + 1)

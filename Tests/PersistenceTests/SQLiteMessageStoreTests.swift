@@ -90,7 +90,7 @@ struct SQLiteMessageStoreTests {
         #expect(first[0].call.body == Data("{\"n\":0}".utf8))
         // A's second reply waits for its first.
         #expect(try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test").isEmpty)
-        try await store.markSent(first[0].id, at: now)
+        try await store.markSent(first[0].id, at: now, providerMessageID: nil)
         let second = try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test")
         #expect(second.map(\.chatID) == ["A"])
         #expect(second[0].call.body == Data("{\"n\":1}".utf8))

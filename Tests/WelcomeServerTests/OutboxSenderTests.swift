@@ -19,7 +19,7 @@ final class ScriptedTransport: MessengerTransport {
 
     func send(_ row: OutboxRow) async -> SendOutcome {
         log.withLock { $0.append((String(decoding: row.call.body, as: UTF8.self), .now)) }
-        return script.withLock { $0.isEmpty ? .sent : $0.removeFirst() }
+        return script.withLock { $0.isEmpty ? .sent(providerMessageID: nil) : $0.removeFirst() }
     }
 
     var sent: [String] { log.withLock { $0.map(\.body) } }

@@ -44,7 +44,7 @@ struct TelegramTransportTests {
     @Test("posts the JSON body to the method's URL")
     func request() async throws {
         let (transport, http) = try transport([IncomingResponse(status: 200, body: Data(#"{"ok":true,"result":{}}"#.utf8))])
-        #expect(await transport.send(row) == .sent)
+        #expect(await transport.send(row) == .sent(providerMessageID: nil))
         #expect(
             http.seen == [
                 OutgoingRequest(

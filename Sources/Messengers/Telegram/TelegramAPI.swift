@@ -50,7 +50,7 @@ public struct TelegramAPI: Sendable {
     public static func classify(status: Int, body: Data, retryAfterHeader: Duration? = nil) -> SendOutcome {
         let envelope = try? JSONDecoder().decode(Envelope.self, from: body)
         let description = envelope?.description ?? "HTTP \(status)"
-        if (200..<300).contains(status) && envelope?.ok != false { return .sent }
+        if (200..<300).contains(status) && envelope?.ok != false { return .sent(providerMessageID: nil) }
         let code = envelope?.errorCode ?? status
         if code == 429 || status == 429 {
             let seconds = envelope?.parameters?.retryAfter.map { Duration.seconds($0) }

@@ -66,6 +66,18 @@ public final class SQLiteMessageStore: MessageStore {
                     CREATE INDEX outbox_pseudonym ON outbox(pseudonym);
                     """)
         }
+        migrator.registerMigration("2: delivery statuses; finished rows keep no body") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN provider_message_id TEXT;
+                    ALTER TABLE outbox ADD COLUMN delivery_state TEXT;
+                    ALTER TABLE outbox ADD COLUMN delivery_error TEXT;
+                    ALTER TABLE outbox ADD COLUMN delivery_at REAL;
+                    CREATE INDEX outbox_provider_message ON outbox(channel, provider_message_id)
+                      WHERE provider_message_id IS NOT NULL;
+                    UPDATE outbox SET body = X'' WHERE state != 'pending';
+                    """)
+        }
         return migrator
     }
 
@@ -107,23 +119,48 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    public func markSent(_ id: Int64, at date: Date) async throws {
-        try await finish(id, state: .sent, at: date, error: nil)
+    public func markSent(_ id: Int64, at date: Date, providerMessageID: String?) async throws {
+        try await finish(id, state: .sent, at: date, error: nil, providerMessageID: providerMessageID)
     }
 
     public func markDead(_ id: Int64, reason: String, at date: Date) async throws {
-        try await finish(id, state: .dead, at: date, error: reason)
+        try await finish(id, state: .dead, at: date, error: reason, providerMessageID: nil)
     }
 
-    /// Done rows keep what operators need (state, times, reason) but not where they went.
-    private func finish(_ id: Int64, state: OutboxState, at date: Date, error: String?) async throws {
+    /// Done rows keep what operators need (state, times, reason) but neither where they went nor
+    /// what they said: the body holds the recipient and the reply.
+    private func finish(
+        _ id: Int64, state: OutboxState, at date: Date, error: String?, providerMessageID: String?
+    ) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE outbox SET state = ?, finished_at = ?, last_error = ?, chat_id = '', lease_until = NULL,
-                      lease_owner = NULL WHERE id = ?
+                    UPDATE outbox SET state = ?, finished_at = ?, last_error = ?, chat_id = '', body = X'',
+                      provider_message_id = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?
                     """,
-                arguments: [state.rawValue, date.timeIntervalSince1970, error, id])
+                arguments: [state.rawValue, date.timeIntervalSince1970, error, providerMessageID, id])
+        }
+    }
+
+    public func recordDelivery(
+        channel: String, providerMessageID: String, state: DeliveryState, error: String?, at date: Date
+    ) async throws -> Bool {
+        try await pool.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT delivery_state FROM outbox WHERE channel = ? AND provider_message_id = ?",
+                    arguments: [channel, providerMessageID])
+            else { return false }
+            // A report never replaces a later one (statuses arrive out of order and twice).
+            let known = (row["delivery_state"] as String?).flatMap(DeliveryState.init(rawValue:))
+            if let known, known >= state { return true }
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET delivery_state = ?, delivery_error = ?, delivery_at = ?
+                    WHERE channel = ? AND provider_message_id = ?
+                    """,
+                arguments: [state.rawValue, error, date.timeIntervalSince1970, channel, providerMessageID])
+            return db.changesCount > 0
         }
     }
 

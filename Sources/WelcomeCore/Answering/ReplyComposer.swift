@@ -4,10 +4,14 @@ import Foundation
 public struct Reply: Sendable, Codable, Equatable {
     public var text: String
     public var buttons: [Button]
+    /// A short label, in the reply's language, for a control that opens the choices (WhatsApp's
+    /// list button); channels that need one and find none use a symbol.
+    public var choicesLabel: String?
 
-    public init(text: String, buttons: [Button] = []) {
+    public init(text: String, buttons: [Button] = [], choicesLabel: String? = nil) {
         self.text = text
         self.buttons = buttons
+        self.choicesLabel = choicesLabel
     }
 }
 

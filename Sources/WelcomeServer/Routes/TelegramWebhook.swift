@@ -32,10 +32,9 @@ struct TelegramWebhook {
         } catch {
             throw APIError(.badRequest, "not a Telegram update")
         }
-        guard case .messages(let messages) = decoded else {
-            // Authentic but not for us: acknowledged, or Telegram would resend it.
-            return Response(status: .ok)
-        }
+        let messages = decoded.messages
+        // Authentic but not for us: acknowledged, or Telegram would resend it.
+        guard !messages.isEmpty else { return Response(status: .ok) }
         // 3–5. Claim, answer and enqueue, one durable transaction per message.
         do {
             try await Self.accept(messages, services: services)
@@ -72,15 +71,7 @@ struct TelegramWebhook {
             // First, so the button stops spinning even if the answer takes a moment to go out.
             calls.append(OutboundCall(method: "answerCallbackQuery", body: TelegramAPI.answerCallbackQuery(callbackQueryID)))
         }
-        let reply: Reply
-        do {
-            reply = try assistant.respond(to: message.input, state: &state, hint: message.languageHint).reply
-        } catch {
-            // Over-long text: answer with the menu rather than not at all.
-            let language = state.language ?? message.languageHint ?? assistant.catalog.referenceLanguage
-            let pack = assistant.catalog.languages[language] ?? assistant.catalog.languages[assistant.catalog.referenceLanguage]
-            reply = pack.map { assistant.composer.fallback(in: $0) } ?? Reply(text: "…")
-        }
+        let reply = assistant.reply(to: message, state: &state)
         for sendMessage in TelegramRenderer().render(reply, chatID: chatID) {
             calls.append(OutboundCall(method: "sendMessage", body: TelegramAPI.encode(sendMessage)))
         }
