@@ -149,6 +149,7 @@ let package = Package(
                 "WelcomeCommands",
                 "WelcomeCore",
                 "WelcomeServer",
+                "Persistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
