@@ -7,7 +7,6 @@ public struct MessengerAPI: Sendable {
     static let rateLimitCodes: Set<Int> = [4, 17, 32, 613]
     /// Meta's own trouble: 1 unknown, 2 service unavailable.
     static let transientCodes: Set<Int> = [1, 2]
-    static let tokenRefused = 190
 
     /// `me/messages`, below the versioned base URL: the page the token belongs to.
     public static let messagesMethod = "me/messages"
@@ -42,22 +41,7 @@ public struct MessengerAPI: Sendable {
         if code == 551 {
             return .dead(reason: "the person is not available (551)")
         }
-        if let code, rateLimitCodes.contains(code) {
-            return .retry(after: response.retryAfter, reason: "rate limited (\(code))")
-        }
-        if response.status == 429 {
-            return .retry(after: response.retryAfter, reason: "rate limited (HTTP 429)")
-        }
-        if let code, transientCodes.contains(code) {
-            return .retry(after: response.retryAfter, reason: "temporary Graph error (\(code))")
-        }
-        if response.status >= 500 {
-            return .retry(after: response.retryAfter, reason: "HTTP \(response.status)")
-        }
-        if code == tokenRefused {
-            return .dead(reason: "access token refused")
-        }
-        return .dead(reason: error.map(\.reason) ?? "HTTP \(response.status)")
+        return GraphError.outcome(of: response, error: error, rateLimitCodes: rateLimitCodes, transientCodes: transientCodes)
     }
 
     /// `{"recipient_id":"…","message_id":"m_…"}`

@@ -43,6 +43,34 @@ public struct GraphError: Sendable, Equatable, Decodable {
 
     static let reasonLimit = 160
 
+    /// The failure rules both Graph APIs share, after each has decided its own permanent codes
+    /// (the 24-hour window): rate limits and Meta's own trouble are retried, a refused token
+    /// and anything else is dead with its reason.
+    static func outcome(
+        of response: APIResponse, error: GraphError?, rateLimitCodes: Set<Int>, transientCodes: Set<Int>
+    ) -> SendOutcome {
+        let code = error?.code
+        if let code, rateLimitCodes.contains(code) {
+            return .retry(after: response.retryAfter, reason: "rate limited (\(code))")
+        }
+        if response.status == 429 {
+            return .retry(after: response.retryAfter, reason: "rate limited (HTTP 429)")
+        }
+        if let code, transientCodes.contains(code) {
+            return .retry(after: response.retryAfter, reason: "temporary Graph error (\(code))")
+        }
+        if response.status >= 500 {
+            return .retry(after: response.retryAfter, reason: "HTTP \(response.status)")
+        }
+        if code == tokenRefused {
+            return .dead(reason: "access token refused")
+        }
+        return .dead(reason: error.map(\.reason) ?? "HTTP \(response.status)")
+    }
+
+    /// Graph's code for an expired or revoked access token.
+    static let tokenRefused = 190
+
     /// Runs of eight or more digits (with single spaces, dashes, dots or brackets between them)
     /// become "…": error codes have at most seven, phone numbers have more.
     static func redacted(_ text: String) -> String {

@@ -9,7 +9,6 @@ public struct WhatsAppAPI: Sendable {
     /// Meta's own trouble: 1 unknown, 2 service unavailable, 131000 something went wrong.
     static let transientCodes: Set<Int> = [1, 2, 131_000]
     static let windowClosed = 131_047
-    static let tokenRefused = 190
 
     public let phoneNumberID: String
     public let endpoint: GraphEndpoint
@@ -49,22 +48,7 @@ public struct WhatsAppAPI: Sendable {
         if code == windowClosed {
             return .dead(reason: "the 24-hour window is closed: the person has not written for more than 24 hours (131047)")
         }
-        if let code, rateLimitCodes.contains(code) {
-            return .retry(after: response.retryAfter, reason: "rate limited (\(code))")
-        }
-        if response.status == 429 {
-            return .retry(after: response.retryAfter, reason: "rate limited (HTTP 429)")
-        }
-        if let code, transientCodes.contains(code) {
-            return .retry(after: response.retryAfter, reason: "temporary Graph error (\(code))")
-        }
-        if response.status >= 500 {
-            return .retry(after: response.retryAfter, reason: "HTTP \(response.status)")
-        }
-        if code == tokenRefused {
-            return .dead(reason: "access token refused")
-        }
-        return .dead(reason: error.map(\.reason) ?? "HTTP \(response.status)")
+        return GraphError.outcome(of: response, error: error, rateLimitCodes: rateLimitCodes, transientCodes: transientCodes)
     }
 
     /// `{"messaging_product":"whatsapp","contacts":[…],"messages":[{"id":"wamid…"}]}`
