@@ -17,12 +17,19 @@ public struct KeywordIndex: Sendable {
     private var endings = HashMultimap()
     /// Terms with one or two letters deleted, for typing mistakes.
     private var deletions = HashMultimap()
-    /// For each term, the phrases it occurs in and where.
+    /// For each term, the phrases it occurs in and where: while building, a list per term…
     private var postings: [[Posting]] = []
+    /// …and for matching, all lists in one flat array, term `t`'s at
+    /// `postingStarts[t]..<postingStarts[t + 1]`, so that reading them allocates and retains nothing.
+    private var flatPostings: [Posting] = []
+    private var postingStarts: [Int32] = []
     /// How much a term says about one intent: 1 when one intent has it, less when several share it.
     private var termWeights: [Float] = []
 
     private(set) var phrases: [IndexedPhrase] = []
+    /// What matching needs of each phrase, without its text and term list (plain values: reading
+    /// one costs no reference counting).
+    private(set) var phraseShapes: [PhraseShape] = []
     private var stopwordHashes = FlatHashTable()
 
     /// Keywords shorter than this match whole words only.
@@ -33,6 +40,12 @@ public struct KeywordIndex: Sendable {
     struct Posting: Sendable {
         var phrase: Int32
         var slot: Int8
+    }
+
+    struct PhraseShape: Sendable {
+        var intent: Int32
+        var excludes: Bool
+        var termCount: Int8
     }
 
     struct IndexedPhrase: Sendable {
@@ -84,6 +97,13 @@ public struct KeywordIndex: Sendable {
             owners.count <= 1 ? 1 : 1 / Float(owners.count).squareRoot()
         }
         while termWeights.count < termRanges.count { termWeights.append(1) }
+        phraseShapes = phrases.map { PhraseShape(intent: $0.intent, excludes: $0.excludes, termCount: Int8($0.terms.count)) }
+        postingStarts = [0]
+        for list in postings {
+            flatPostings += list
+            postingStarts.append(Int32(flatPostings.count))
+        }
+        postings = []
     }
 
     private mutating func addTerm(_ scalars: ArraySlice<UInt32>) -> Int32 {
@@ -124,7 +144,12 @@ public struct KeywordIndex: Sendable {
 
     func isLowPriority(_ intent: Int32) -> Bool { lowPriority[Int(intent)] }
 
-    func postings(of term: Int32) -> [Posting] { postings[Int(term)] }
+    /// Where the postings of `term` are in `posting(at:)`.
+    func postingRange(of term: Int32) -> Range<Int> {
+        Int(postingStarts[Int(term)])..<Int(postingStarts[Int(term) + 1])
+    }
+
+    func posting(at position: Int) -> Posting { flatPostings[position] }
 
     public var termCount: Int { termRanges.count }
     public var phraseCount: Int { phrases.count }

@@ -135,7 +135,8 @@ public struct Matcher: Sendable {
                 if termHits.isEmpty && conjunction { index.lookUp(token.dropFirst(), into: &termHits) }
             }
             for hit in termHits {
-                for posting in index.postings(of: hit.term) {
+                for place in index.postingRange(of: hit.term) {
+                    let posting = index.posting(at: place)
                     slotHits.append(
                         SlotHit(
                             phrase: posting.phrase, slot: posting.slot, position: Int16(position), term: hit.term,
@@ -144,60 +145,71 @@ public struct Matcher: Sendable {
             }
         }
 
-        // Phrases whose every word was found, each slot at its best.
+        // Phrases whose every word was found, each slot at its best. (The buffers here are
+        // reused and the sets are plain arrays: a message touches a handful of phrases and
+        // intents, and allocations, not comparisons, are what matching costs.)
         slotHits.sort { ($0.phrase, $0.slot, -$0.quality) < ($1.phrase, $1.slot, -$1.quality) }
         var contributions: [(intent: Int32, position: Int16, value: Float)] = []
-        var excluded: Set<Int32> = []
+        var excluded: [Int32] = []
         var matchedHits: [SlotHit] = []
+        var best: [SlotHit] = []
         var cursor = 0
         while cursor < slotHits.count {
             let phraseID = slotHits[cursor].phrase
-            let phrase = index.phrases[Int(phraseID)]
+            let phrase = index.phraseShapes[Int(phraseID)]
             var end = cursor
-            var best: [SlotHit] = []
+            best.removeAll(keepingCapacity: true)
             while end < slotHits.count && slotHits[end].phrase == phraseID {
                 if best.last?.slot != slotHits[end].slot { best.append(slotHits[end]) }
                 end += 1
             }
             cursor = end
-            guard best.count == phrase.terms.count else { continue }
+            guard best.count == Int(phrase.termCount) else { continue }
             // Exclusions are strong statements; loose matches (endings, typos) must not trigger them.
             if phrase.excludes && best.contains(where: { $0.kind == .ending || $0.kind == .typo }) { continue }
             if phrase.excludes {
-                excluded.insert(phrase.intent)
+                if !excluded.contains(phrase.intent) { excluded.append(phrase.intent) }
                 if explain { matchedHits += best }
                 continue
             }
-            let bonus: Float = phrase.terms.count > 1 ? 1.25 : 1
+            let bonus: Float = phrase.termCount > 1 ? 1.25 : 1
             for hit in best {
                 contributions.append((phrase.intent, hit.position, hit.quality * index.weight(of: hit.term) * bonus))
             }
             if explain { matchedHits += best }
         }
 
-        // Per intent: the best contribution of each word, summed; a word counts once.
+        // Per intent: the best contribution of each word, summed; a word counts once. The words
+        // of an intent are `positions[first..<end]`.
         contributions.sort { ($0.intent, $0.position, -$0.value) < ($1.intent, $1.position, -$1.value) }
-        var scores: [(intent: Int32, score: Float, positions: [Int16])] = []
+        var scores: [(intent: Int32, score: Float, first: Int, end: Int)] = []
+        var positions: [Int16] = []
         var previous: (Int32, Int16)?
         for contribution in contributions where !excluded.contains(contribution.intent) {
             if let previous, previous == (contribution.intent, contribution.position) { continue }
             previous = (contribution.intent, contribution.position)
+            positions.append(contribution.position)
             if let last = scores.last, last.intent == contribution.intent {
                 scores[scores.count - 1].score += contribution.value
-                scores[scores.count - 1].positions.append(contribution.position)
+                scores[scores.count - 1].end = positions.count
             } else {
-                scores.append((contribution.intent, contribution.value, [contribution.position]))
+                scores.append((contribution.intent, contribution.value, positions.count - 1, positions.count))
             }
         }
         // Low-priority intents (greetings, thanks) give way: their words do not count against a
         // real topic in the same message ("salam, anmeldung?"), and they are dropped when one matched.
-        var smallTalk: Set<Int16> = []
-        for entry in scores where index.isLowPriority(entry.intent) { smallTalk.formUnion(entry.positions) }
+        var smallTalk = [Bool](repeating: false, count: normalized.tokens.count)
+        for entry in scores where index.isLowPriority(entry.intent) {
+            for position in positions[entry.first..<entry.end] { smallTalk[Int(position)] = true }
+        }
         var scored = scores.map { entry -> (intent: Int32, candidate: Candidate) in
-            let covered = entry.positions.filter { !isStopword[Int($0)] }.count
+            let own = positions[entry.first..<entry.end]
+            let covered = own.filter { !isStopword[Int($0)] }.count
             var content = contentWords
             if !index.isLowPriority(entry.intent) {
-                content -= smallTalk.filter { !isStopword[Int($0)] && !entry.positions.contains($0) }.count
+                for position in smallTalk.indices where smallTalk[position] && !isStopword[position] {
+                    if !own.contains(Int16(position)) { content -= 1 }
+                }
             }
             let strength = 1 - exp(-1.6 * Double(entry.score))
             let coverage = Double(covered) / Double(max(1, content))
