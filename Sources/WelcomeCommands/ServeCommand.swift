@@ -54,8 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
             let key = try Pseudonymizer.loadKey(environmentValue: settings.pseudonymKey, keyFile: settings.keyFilePath)
             let services = BotServices(
-                assistant: Assistant(catalog: catalog), store: try SQLiteMessageStore(path: settings.databasePath),
-                pseudonymizer: try Pseudonymizer(key: key))
+                catalog: LiveCatalog(assistant: Assistant(catalog: catalog), directory: settings.intentsDirectory),
+                store: try SQLiteMessageStore(path: settings.databasePath), pseudonymizer: try Pseudonymizer(key: key))
             let app = try buildApplication(settings: settings, services: services, logger: logger)
             Terminal.print("WelcomeBot: the web chat is at http://\(settings.host):\(settings.port)/ (Ctrl-C stops)")
             try await app.runService()

@@ -22,7 +22,7 @@ struct SettingsReader {
         "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_APP_SECRET_PREVIOUS", "WHATSAPP_VERIFY_TOKEN",
         "MESSENGER_PAGE_ACCESS_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_APP_SECRET_PREVIOUS", "MESSENGER_VERIFY_TOKEN",
         "VIBER_AUTH_TOKEN", "VIBER_AUTH_TOKEN_PREVIOUS",
-        "TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS",
+        "TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS", "ADMIN_TOKEN",
     ]
 
     func read() throws -> ServerSettings {
@@ -39,6 +39,13 @@ struct SettingsReader {
         settings.dataDirectory = reader.string(forKey: "data.directory", default: settings.dataDirectory)
         settings.intentsDirectory = reader.string(forKey: "intents.directory", default: settings.intentsDirectory)
         settings.pseudonymKey = try secret("PSEUDONYM_KEY")
+        settings.adminToken = try secret("ADMIN_TOKEN")
+        let reload = try integer(reader, "intents.reload.interval", default: 2)
+        guard reload >= 0 else {
+            throw SettingsError(
+                "intents.reload.interval (INTENTS_RELOAD_INTERVAL) must be 0 (off) or more seconds, not \(reload)")
+        }
+        settings.reloadInterval = reload == 0 ? nil : .seconds(reload)
         let botToken = try secret("TELEGRAM_BOT_TOKEN")
         let secretToken = try secret("TELEGRAM_SECRET_TOKEN")
         switch (botToken, secretToken) {

@@ -44,6 +44,12 @@ public func buildApplication(
             .register(on: router)
         transports[adapter.channel.rawValue] = MessengerAPITransport(adapter: adapter, http: client())
     }
+    if let token = settings.adminToken {
+        AdminRoutes(services: services, token: token, logger: logger).register(on: router)
+    }
+    if services.catalog.directory != nil {
+        background.append(CatalogReloader(catalog: services.catalog, interval: settings.reloadInterval, logger: logger))
+    }
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "WelcomeBot"),

@@ -1,15 +1,24 @@
 import Persistence
 import WelcomeCore
 
-/// What the routes share: the assistant on the current catalog, the store and the pseudonymizer.
+/// What the routes share: the live catalog, the store and the pseudonymizer.
 public struct BotServices: Sendable {
-    public var assistant: Assistant
+    /// The catalog being served; reloaded when the intent files change.
+    public var catalog: LiveCatalog
     public var store: any MessageStore
     public var pseudonymizer: Pseudonymizer
 
-    public init(assistant: Assistant, store: any MessageStore, pseudonymizer: Pseudonymizer) {
-        self.assistant = assistant
+    /// The assistant on the current catalog. A request takes it once and finishes on it.
+    public var assistant: Assistant { catalog.assistant }
+
+    public init(catalog: LiveCatalog, store: any MessageStore, pseudonymizer: Pseudonymizer) {
+        self.catalog = catalog
         self.store = store
         self.pseudonymizer = pseudonymizer
+    }
+
+    /// With a fixed catalog, not reloaded from files.
+    public init(assistant: Assistant, store: any MessageStore, pseudonymizer: Pseudonymizer) {
+        self.init(catalog: LiveCatalog(assistant: assistant), store: store, pseudonymizer: pseudonymizer)
     }
 }

@@ -13,6 +13,11 @@ public struct ServerSettings: Sendable {
     /// The pseudonym key (hex or base64) when it comes from the environment; else a key file in
     /// the data folder is used, and created on first start.
     public var pseudonymKey: String?
+    /// How often the intent files are looked at for changes; nil: only on SIGHUP and
+    /// `POST /admin/reload`.
+    public var reloadInterval: Duration? = .seconds(2)
+    /// The bearer token of the admin endpoints; they are off when it is not set.
+    public var adminToken: String?
     /// Each channel is on when its settings are set.
     public var telegram: TelegramSettings?
     public var whatsapp: WhatsAppSettings?

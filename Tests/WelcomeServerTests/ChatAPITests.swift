@@ -26,7 +26,8 @@ struct TestServer {
         }
     }()
 
-    init() throws {
+    /// - Parameter catalog: a catalog that reloads from files; the shipped one, fixed, when nil.
+    init(catalog: LiveCatalog? = nil) throws {
         folder = NSTemporaryDirectory() + "welcomebot-server-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var settings = ServerSettings()
@@ -35,7 +36,8 @@ struct TestServer {
         settings.maximumBodyBytes = 16 * 1024
         self.settings = settings
         services = BotServices(
-            assistant: Assistant(catalog: Self.catalog), store: try SQLiteMessageStore(path: settings.databasePath),
+            catalog: catalog ?? LiveCatalog(assistant: Assistant(catalog: Self.catalog)),
+            store: try SQLiteMessageStore(path: settings.databasePath),
             pseudonymizer: try Pseudonymizer(key: [UInt8](repeating: 1, count: 32)))
     }
 

@@ -148,8 +148,10 @@ public struct Matcher: Sendable {
         // Phrases whose every word was found, each slot at its best. (The buffers here are
         // reused and the sets are plain arrays: a message touches a handful of phrases and
         // intents, and allocations, not comparisons, are what matching costs.)
-        slotHits.sort { ($0.phrase, $0.slot, -$0.quality) < ($1.phrase, $1.slot, -$1.quality) }
-        var contributions: [(intent: Int32, position: Int16, value: Float)] = []
+        slotHits.sort { a, b in
+            a.phrase != b.phrase ? a.phrase < b.phrase : a.slot != b.slot ? a.slot < b.slot : a.quality > b.quality
+        }
+        var contributions: [Contribution] = []
         var excluded: [Int32] = []
         var matchedHits: [SlotHit] = []
         var best: [SlotHit] = []
@@ -174,15 +176,19 @@ public struct Matcher: Sendable {
             }
             let bonus: Float = phrase.termCount > 1 ? 1.25 : 1
             for hit in best {
-                contributions.append((phrase.intent, hit.position, hit.quality * index.weight(of: hit.term) * bonus))
+                contributions.append(
+                    Contribution(
+                        intent: phrase.intent, position: hit.position, value: hit.quality * index.weight(of: hit.term) * bonus))
             }
             if explain { matchedHits += best }
         }
 
         // Per intent: the best contribution of each word, summed; a word counts once. The words
         // of an intent are `positions[first..<end]`.
-        contributions.sort { ($0.intent, $0.position, -$0.value) < ($1.intent, $1.position, -$1.value) }
-        var scores: [(intent: Int32, score: Float, first: Int, end: Int)] = []
+        contributions.sort { a, b in
+            a.intent != b.intent ? a.intent < b.intent : a.position != b.position ? a.position < b.position : a.value > b.value
+        }
+        var scores: [Score] = []
         var positions: [Int16] = []
         var previous: (Int32, Int16)?
         for contribution in contributions where !excluded.contains(contribution.intent) {
@@ -193,7 +199,9 @@ public struct Matcher: Sendable {
                 scores[scores.count - 1].score += contribution.value
                 scores[scores.count - 1].end = positions.count
             } else {
-                scores.append((contribution.intent, contribution.value, positions.count - 1, positions.count))
+                scores.append(
+                    Score(
+                        intent: contribution.intent, score: contribution.value, first: positions.count - 1, end: positions.count))
             }
         }
         // Low-priority intents (greetings, thanks) give way: their words do not count against a
@@ -256,6 +264,20 @@ public struct Matcher: Sendable {
     }
 
     private static let arabicWaw: UInt32 = 0x0648
+
+    struct Contribution {
+        var intent: Int32
+        var position: Int16
+        var value: Float
+    }
+
+    struct Score {
+        var intent: Int32
+        var score: Float
+        /// The intent's words are `positions[first..<end]`.
+        var first: Int
+        var end: Int
+    }
 
     struct SlotHit {
         var phrase: Int32
