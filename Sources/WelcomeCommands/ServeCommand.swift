@@ -48,7 +48,10 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.printError("Error: \(error)")
             throw ExitCode(1)
         }
-        let logger = Logger(label: "welcomebot")
+        // Every line goes through the bot's own handler and its one redaction point.
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let format = BotLogHandler.Format(rawValue: settings.logFormat) ?? .json
+        let logger = Logger(label: "welcomebot") { label in BotLogHandler(label: label, level: level, format: format) }
         let catalog = try IntentsOptions(intents: settings.intentsDirectory).loadCatalog()
         do {
             try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)

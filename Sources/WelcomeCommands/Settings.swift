@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Logging
 import WelcomeCore
 import WelcomeServer
 import Yams
@@ -40,6 +41,16 @@ struct SettingsReader {
         settings.intentsDirectory = reader.string(forKey: "intents.directory", default: settings.intentsDirectory)
         settings.pseudonymKey = try secret("PSEUDONYM_KEY")
         settings.adminToken = try secret("ADMIN_TOKEN")
+        settings.logLevel = reader.string(forKey: "log.level", default: settings.logLevel).lowercased()
+        guard Logger.Level(rawValue: settings.logLevel) != nil else {
+            throw SettingsError(
+                "log.level (LOG_LEVEL) must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(settings.logLevel)'"
+            )
+        }
+        settings.logFormat = reader.string(forKey: "log.format", default: settings.logFormat).lowercased()
+        guard BotLogHandler.Format(rawValue: settings.logFormat) != nil else {
+            throw SettingsError("log.format (LOG_FORMAT) must be json or human, not '\(settings.logFormat)'")
+        }
         let reload = try integer(reader, "intents.reload.interval", default: 2)
         guard reload >= 0 else {
             throw SettingsError(

@@ -40,8 +40,7 @@ public func buildApplication(
         }
     }
     for adapter in try messengerAdapters(settings) {
-        MessengerWebhook(adapter: adapter, services: services, maximumBodyBytes: settings.maximumBodyBytes, logger: logger)
-            .register(on: router)
+        MessengerWebhook(adapter: adapter, services: services, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
         transports[adapter.channel.rawValue] = MessengerAPITransport(adapter: adapter, http: client())
     }
     if let token = settings.adminToken {

@@ -13,6 +13,10 @@ public struct ServerSettings: Sendable {
     /// The pseudonym key (hex or base64) when it comes from the environment; else a key file in
     /// the data folder is used, and created on first start.
     public var pseudonymKey: String?
+    /// The least important log lines written: trace, debug, info, notice, warning, error, critical.
+    public var logLevel = "info"
+    /// `json` (one object per line, for log collectors) or `human`.
+    public var logFormat = "json"
     /// How often the intent files are looked at for changes; nil: only on SIGHUP and
     /// `POST /admin/reload`.
     public var reloadInterval: Duration? = .seconds(2)

@@ -89,3 +89,29 @@ struct ChannelSettingsTests {
         }
     }
 }
+
+@Suite("Log and reload settings")
+struct LogSettingsTests {
+    @Test("log level and format are read and checked; the reload interval 0 turns polling off")
+    func logAndReload() throws {
+        let read = { (environment: [String: String]) in
+            try SettingsReader(flags: [:], configFile: "/nonexistent.yaml", environment: environment).read()
+        }
+        let defaults = try read([:])
+        #expect(defaults.logLevel == "info" && defaults.logFormat == "json")
+        #expect(defaults.reloadInterval == .seconds(2))
+        let set = try read(["LOG_LEVEL": "Debug", "LOG_FORMAT": "human", "INTENTS_RELOAD_INTERVAL": "0", "ADMIN_TOKEN": "t"])
+        #expect(set.logLevel == "debug" && set.logFormat == "human")
+        #expect(set.reloadInterval == nil)
+        #expect(set.adminToken == "t")
+        #expect {
+            try read(["LOG_LEVEL": "loud"])
+        } throws: { "\($0)".hasPrefix("log.level (LOG_LEVEL) must be one of trace, debug") }
+        #expect {
+            try read(["LOG_FORMAT": "xml"])
+        } throws: { "\($0)" == "log.format (LOG_FORMAT) must be json or human, not 'xml'" }
+        #expect {
+            try read(["INTENTS_RELOAD_INTERVAL": "-1"])
+        } throws: { "\($0)".hasPrefix("intents.reload.interval (INTENTS_RELOAD_INTERVAL) must be 0") }
+    }
+}

@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Messengers
 import OutboundHTTP
 import Synchronization
@@ -266,7 +267,7 @@ extension ChannelPlayer {
 
 /// The real server with the real libcurl client, configured for one channel, against a fake API.
 private func endToEnd(
-    _ player: ChannelPlayer,
+    _ player: ChannelPlayer, logger: Logger = Logger(label: "welcomebot"),
     _ body: @Sendable (any TestClientProtocol, FakeMessengerAPI, TestServer) async throws -> Void
 ) async throws {
     let fake = FakeMessengerAPI(answer: player.sendAnswer)
@@ -281,7 +282,7 @@ private func endToEnd(
         var settings = server.settings
         player.configure(&settings, "http://127.0.0.1:\(api.port!)")
         let app = try buildApplication(
-            settings: settings, services: server.services, http: CurlHTTPClient(), sender: senderSettings)
+            settings: settings, services: server.services, http: CurlHTTPClient(), sender: senderSettings, logger: logger)
         try await app.test(.live) { client in
             try await body(client, fake, server)
         }
@@ -409,6 +410,43 @@ struct ChannelEndToEndTests {
             let recipients = Set(fake.received.compactMap { player.inspect($0.body).recipient })
             #expect(fake.received.count == 3)
             #expect(recipients == Set(messages.map(\.user)))
+        }
+    }
+
+    @Test(
+        "a whole conversation leaves no message text, raw user id, token or signature in any log line",
+        arguments: ChannelPlayer.all)
+    func logsKeepNothingPersonal(player: ChannelPlayer) async throws {
+        let sink = LogSink.capture()
+        let logger = Logger(label: "welcomebot") { BotLogHandler(label: $0, level: .trace, sink: sink) }
+        let text = "Meine Nummer ist 0176 1234567, mail an fatima@example.org: wann habt ihr offen?"
+        let user = "4915111122233"
+        try await endToEnd(player, logger: logger) { client, _, server in
+            let message = player.webhooks([.init(id: "801", user: user, text: text)], false)
+            for request in message + message { _ = try await post(client, player, request) }
+            for request in player.webhooks([.init(id: "802", user: user, text: "Adresse")], true) {
+                _ = try await post(client, player, request)
+            }
+            #expect(try await eventually { try await server.services.store.outboxCounts()[.sent] == 1 })
+            let report = player.status(player.providerID(1))
+            _ = try await post(client, player, (report.headers, report.body))
+        }
+        let lines = sink.captured
+        #expect(lines.contains { $0.contains(#""webhook.outcome":"accepted""#) })
+        #expect(lines.contains { $0.contains(#""webhook.outcome":"duplicate""#) })
+        #expect(lines.contains { $0.contains(#""webhook.outcome":"bad_signature""#) })
+        #expect(lines.contains { $0.contains(/"user.pseudonym":"[0-9a-f]{16}"/) })
+        let secrets = [
+            "wa-access-token", "wa-app-secret", "fb-page-token", "fb-app-secret", "viber-auth-token", "twilio-auth-token",
+        ]
+        let message = player.webhooks([.init(id: "801", user: user, text: text)], false)[0]
+        let signatures = message.headers.filter { $0.name.canonicalName.contains("signature") }.map(\.value)
+        #expect(signatures.count == 1)
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not one JSON object: \(line)")
+            for forbidden in [text, "wann habt ihr offen", "0176", "1234567", "fatima", user] + secrets + signatures {
+                #expect(!line.contains(forbidden), "\(forbidden) in \(line)")
+            }
         }
     }
 }

@@ -16,13 +16,12 @@ struct MessengerWebhook {
     let adapter: any MessengerAdapter
     let services: BotServices
     let maximumBodyBytes: Int
-    let logger: Logger
 
     var path: String { "/webhooks/\(adapter.channel.rawValue)" }
 
     func register(on router: Router<some RequestContext>) {
-        router.post(RouterPath(path)) { request, _ -> Response in
-            try await handle(request)
+        router.post(RouterPath(path)) { request, context -> Response in
+            try await handle(request, logger: context.logger)
         }
         router.get(RouterPath(path)) { request, _ -> Response in
             try handshake(request)
@@ -44,7 +43,13 @@ struct MessengerWebhook {
         }
     }
 
-    func handle(_ request: Request) async throws -> Response {
+    /// - Parameter logger: the request's logger, which carries its request id.
+    func handle(_ request: Request, logger: Logger) async throws -> Response {
+        let started = ContinuousClock.now
+        var logger = logger
+        logger[metadataKey: "webhook.channel"] = "\(adapter.channel.rawValue)"
+        logger[metadataKey: "http.route"] = "\(path)"
+        func milliseconds() -> String { LogRedaction.milliseconds(since: started) }
         let expected = adapter.webhookContentType.rawValue
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix(expected) else {
             throw APIError(.unsupportedMediaType, "send the body as \(expected)")
@@ -62,7 +67,7 @@ struct MessengerWebhook {
         guard adapter.isAuthentic(webhook) else {
             logger.warning(
                 "webhook.rejected",
-                metadata: ["webhook.channel": "\(adapter.channel.rawValue)", "webhook.outcome": "bad_signature"])
+                metadata: ["webhook.outcome": "bad_signature", "http.status": "401", "latency.ms": "\(milliseconds())"])
             throw APIError(.unauthorized, "missing or wrong signature")
         }
         // 2. Decode.
@@ -71,7 +76,8 @@ struct MessengerWebhook {
             decoded = try adapter.decode(webhook)
         } catch {
             logger.warning(
-                "webhook.rejected", metadata: ["webhook.channel": "\(adapter.channel.rawValue)", "webhook.outcome": "malformed"])
+                "webhook.rejected",
+                metadata: ["webhook.outcome": "malformed", "http.status": "400", "latency.ms": "\(milliseconds())"])
             throw APIError(.badRequest, "not a \(adapter.channel.rawValue) webhook")
         }
         // Statuses of sent messages: recorded against their outbox rows, never answered.
@@ -84,10 +90,21 @@ struct MessengerWebhook {
         // 3–5. Claim, answer and queue each message durably; 6. acknowledge.
         var response = adapter.acknowledgement
         for message in decoded.messages {
-            if let inline = try await Self.accept(message, adapter: adapter, services: services) {
-                response = inline
-            }
+            let (outcome, pseudonym, inline) = try await Self.accept(message, adapter: adapter, services: services)
+            if let inline { response = inline }
+            logger.info(
+                "webhook.message",
+                metadata: [
+                    "webhook.outcome": outcome == .duplicate ? "duplicate" : "accepted", "user.pseudonym": "\(pseudonym.logged)",
+                ])
         }
+        logger.info(
+            "webhook.handled",
+            metadata: [
+                "webhook.outcome": decoded.messages.isEmpty ? (decoded.statuses.isEmpty ? "ignored" : "status") : "accepted",
+                "webhook.messages": "\(decoded.messages.count)", "webhook.statuses": "\(decoded.statuses.count)",
+                "webhook.ignored": "\(decoded.ignored.count)", "http.status": "200", "latency.ms": "\(milliseconds())",
+            ])
         return Response(
             status: .ok, headers: [.contentType: response.contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
@@ -98,15 +115,14 @@ struct MessengerWebhook {
     /// nil when its replies went to the outbox or it was a redelivery.
     static func accept(
         _ message: InboundMessage, adapter: any MessengerAdapter, services: BotServices
-    ) async throws -> WebhookResponse? {
+    ) async throws -> (AcceptOutcome, Pseudonym, WebhookResponse?) {
         let channel = message.channel.rawValue
+        let pseudonym = services.pseudonymizer.pseudonym(channel: channel, userID: message.userID)
         let record = InboundRecord(
-            channel: channel, providerMessageID: message.providerMessageID,
-            pseudonym: services.pseudonymizer.pseudonym(channel: channel, userID: message.userID),
-            chatID: message.chatID)
+            channel: channel, providerMessageID: message.providerMessageID, pseudonym: pseudonym, chatID: message.chatID)
         let inline = InlineReply()
         let assistant = services.assistant
-        _ = try await services.store.accept(record) { previous in
+        let outcome = try await services.store.accept(record) { previous in
             var state = previous ?? ConversationState()
             let reply = assistant.reply(to: message, state: &state)
             if message.replyInResponse {
@@ -116,7 +132,7 @@ struct MessengerWebhook {
             let calls = adapter.render(reply, to: message.chatID).map { OutboundCall(method: $0.method, body: $0.body) }
             return Answered(state: state, calls: calls)
         }
-        return inline.value
+        return (outcome, pseudonym, inline.value)
     }
 }
 
