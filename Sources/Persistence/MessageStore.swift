@@ -134,6 +134,58 @@ public protocol MessageStore: Sendable {
     func outboxCounts() async throws -> [OutboxState: Int]
     /// Deletes claims received before `claimsBefore`, so the table does not grow forever.
     func purgeClaims(before: Date) async throws -> Int
+
+    /// Deletes what has outlived its retention period, and nothing else: claims received, and
+    /// outbox rows finished (sent or given up), before the policy's limits, and conversations
+    /// not touched since. Pending replies are never purged: the sender gives them up at their
+    /// maximum age.
+    func purge(_ policy: RetentionPolicy, now: Date) async throws -> PurgeReport
+
+    /// Erases every row of one person: the conversation state and all outbox rows, pending
+    /// replies included. (Claims hold no pseudonym: they only say that a message id was seen.)
+    func forget(_ pseudonym: Pseudonym) async throws -> ForgetReport
     /// True when the database answers.
     func isReady() async -> Bool
+}
+
+/// How long each kind of row is kept.
+public struct RetentionPolicy: Sendable, Equatable {
+    /// Message ids seen, so that a redelivery is not answered twice. Longer than any
+    /// messenger's redelivery window (WhatsApp retries for up to 7 days).
+    public var claims: Duration = .seconds(8 * 86_400)
+    /// The language and last choices of a conversation nobody continued.
+    public var conversations: Duration = .seconds(30 * 86_400)
+    /// Finished outbox rows: state, times, failure reason and the messenger's message id.
+    public var deliveries: Duration = .seconds(14 * 86_400)
+
+    public init() {}
+}
+
+public struct PurgeReport: Sendable, Equatable {
+    public var claims = 0
+    public var conversations = 0
+    public var deliveries = 0
+
+    public init(claims: Int = 0, conversations: Int = 0, deliveries: Int = 0) {
+        self.claims = claims
+        self.conversations = conversations
+        self.deliveries = deliveries
+    }
+}
+
+public struct ForgetReport: Sendable, Equatable {
+    /// 1 when a conversation state was stored, else 0.
+    public var conversations = 0
+    /// Replies not yet sent, now never to be sent.
+    public var pendingReplies = 0
+    /// Delivery records of replies already sent or given up.
+    public var deliveries = 0
+
+    public init(conversations: Int = 0, pendingReplies: Int = 0, deliveries: Int = 0) {
+        self.conversations = conversations
+        self.pendingReplies = pendingReplies
+        self.deliveries = deliveries
+    }
+
+    public var total: Int { conversations + pendingReplies + deliveries }
 }

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Logging
+import Persistence
 import WelcomeCore
 import WelcomeServer
 import Yams
@@ -57,6 +58,17 @@ struct SettingsReader {
                 "intents.reload.interval (INTENTS_RELOAD_INTERVAL) must be 0 (off) or more seconds, not \(reload)")
         }
         settings.reloadInterval = reload == 0 ? nil : .seconds(reload)
+        for (key, keyPath) in [
+            ("retention.claims.days", \RetentionPolicy.claims), ("retention.conversations.days", \RetentionPolicy.conversations),
+            ("retention.deliveries.days", \RetentionPolicy.deliveries),
+        ] {
+            let days = try integer(reader, key, default: Int(settings.retention[keyPath: keyPath].components.seconds / 86_400))
+            guard days >= 1 else {
+                let variable = key.uppercased().replacingOccurrences(of: ".", with: "_")
+                throw SettingsError("\(key) (\(variable)) must be at least 1 day, not \(days)")
+            }
+            settings.retention[keyPath: keyPath] = .seconds(days * 86_400)
+        }
         let botToken = try secret("TELEGRAM_BOT_TOKEN")
         let secretToken = try secret("TELEGRAM_SECRET_TOKEN")
         switch (botToken, secretToken) {

@@ -15,7 +15,7 @@ public struct WelcomeBotCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, WebhookCommand.self, IntentsCommand.self, AskCommand.self, ChatCommand.self, EvalCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, ForgetCommand.self,
         ]
     )
 

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import Messengers
 import OutboundHTTP
+import Persistence
 import ServiceLifecycle
 import WelcomeCore
 
@@ -46,6 +47,8 @@ public func buildApplication(
     if let token = settings.adminToken {
         AdminRoutes(services: services, token: token, logger: logger).register(on: router)
     }
+    background.append(
+        RetentionPurger(store: services.store, policy: settings.retention, interval: settings.purgeInterval, logger: logger))
     if services.catalog.directory != nil {
         background.append(CatalogReloader(catalog: services.catalog, interval: settings.reloadInterval, logger: logger))
     }

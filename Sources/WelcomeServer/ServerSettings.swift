@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 
 /// Everything `welcomebot serve` needs to know, already validated. Reading it from the
 /// configuration file, the environment and flags is the command's job.
@@ -17,6 +18,9 @@ public struct ServerSettings: Sendable {
     public var logLevel = "info"
     /// `json` (one object per line, for log collectors) or `human`.
     public var logFormat = "json"
+    /// How long each kind of row is kept, and how often expired rows are deleted.
+    public var retention = RetentionPolicy()
+    public var purgeInterval: Duration = .seconds(3600)
     /// How often the intent files are looked at for changes; nil: only on SIGHUP and
     /// `POST /admin/reload`.
     public var reloadInterval: Duration? = .seconds(2)

@@ -107,9 +107,13 @@ struct CatalogReloadTests {
             }
             #expect(seen, "the edit was not served within 5 s")
             try intents.breakGerman()
-            try await Task.sleep(for: .milliseconds(600))
-            #expect(try await fallback() == "Geänderte Antwort, sofort sichtbar.")
+            // Wait (bounded) until the poll has seen the broken file; a debug build on a busy
+            // machine takes a while to read eight files.
+            for _ in 0..<100 where server.services.catalog.status.failedReloads == 0 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(server.services.catalog.status.errors.first?.line == 3)
+            #expect(try await fallback() == "Geänderte Antwort, sofort sichtbar.")
         }
     }
 

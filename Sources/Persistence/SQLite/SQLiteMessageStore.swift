@@ -196,6 +196,36 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    public func purge(_ policy: RetentionPolicy, now: Date) async throws -> PurgeReport {
+        func limit(_ period: Duration) -> TimeInterval { (now - TimeInterval(period.components.seconds)).timeIntervalSince1970 }
+        let claims = limit(policy.claims)
+        let conversations = limit(policy.conversations)
+        let deliveries = limit(policy.deliveries)
+        return try await pool.write { db in
+            var report = PurgeReport()
+            try db.execute(sql: "DELETE FROM inbound_claim WHERE received_at < ?", arguments: [claims])
+            report.claims = db.changesCount
+            try db.execute(sql: "DELETE FROM conversation WHERE updated_at < ?", arguments: [conversations])
+            report.conversations = db.changesCount
+            try db.execute(sql: "DELETE FROM outbox WHERE state != 'pending' AND finished_at < ?", arguments: [deliveries])
+            report.deliveries = db.changesCount
+            return report
+        }
+    }
+
+    public func forget(_ pseudonym: Pseudonym) async throws -> ForgetReport {
+        try await pool.write { db in
+            var report = ForgetReport()
+            try db.execute(sql: "DELETE FROM conversation WHERE pseudonym = ?", arguments: [pseudonym.value])
+            report.conversations = db.changesCount
+            try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ? AND state = 'pending'", arguments: [pseudonym.value])
+            report.pendingReplies = db.changesCount
+            try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [pseudonym.value])
+            report.deliveries = db.changesCount
+            return report
+        }
+    }
+
     public func isReady() async -> Bool {
         (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }

@@ -13,7 +13,8 @@ public enum LogRedaction {
         "hb.request.id", "request.id", "http.route", "http.method", "http.status", "latency.ms",
         "webhook.channel", "webhook.outcome", "webhook.messages", "webhook.statuses", "webhook.ignored",
         "user.pseudonym", "outbox.id", "outbox.reason", "outbox.state", "messenger.channel",
-        "error.type", "catalog.reason", "catalog.intents", "catalog.languages", "catalog.errors", "catalog.first_error",
+        "error.type", "retention.claims", "retention.conversations", "retention.deliveries",
+        "catalog.reason", "catalog.intents", "catalog.languages", "catalog.errors", "catalog.first_error",
     ]
 
     /// What a log line may say of `metadata`: allowed keys only, flattened, values scrubbed.
