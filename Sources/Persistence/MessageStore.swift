@@ -47,10 +47,14 @@ public struct OutboundCall: Sendable, Equatable {
 public struct Answered: Sendable {
     public var state: ConversationState
     public var calls: [OutboundCall]
+    /// The person asked to be forgotten: every row of theirs is erased in the same transaction,
+    /// no state is kept, and these calls (the confirmation) are queued under no pseudonym.
+    public var forget: Bool
 
-    public init(state: ConversationState, calls: [OutboundCall]) {
+    public init(state: ConversationState, calls: [OutboundCall], forget: Bool = false) {
         self.state = state
         self.calls = calls
+        self.forget = forget
     }
 }
 

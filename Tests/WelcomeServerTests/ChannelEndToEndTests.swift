@@ -449,4 +449,32 @@ struct ChannelEndToEndTests {
             }
         }
     }
+
+    @Test("\"delete my data\" on SMS: asked, confirmed with a digit, and no row of that person is left")
+    func deleteMyData() async throws {
+        let player = ChannelPlayer.sms
+        let user = "+4915100000090"
+        try await endToEnd(player) { client, fake, server in
+            for (id, text) in [("901", "Datenschutz"), ("902", "/delete"), ("903", "1")] {
+                for request in player.webhooks([.init(id: id, user: user, text: text)], false) {
+                    _ = try await post(client, player, request)
+                }
+                // One at a time, as a person answers what they read.
+                #expect(try await eventually { fake.received.count >= Int(id)! - 900 })
+            }
+            // The two earlier replies' records went with the person; only the confirmation's stays.
+            #expect(try await eventually { try await server.services.store.outboxCounts() == [.sent: 1] })
+            let bodies = fake.received.map { String(decoding: $0.body, as: UTF8.self).removingPercentEncoding ?? "" }
+            #expect(bodies.count == 3)
+            #expect(bodies[0].contains("1. Meine Daten l"))
+            #expect(bodies[1].contains("1. Ja, l"))
+            #expect(bodies[2].contains("Erledigt"))
+            let pseudonym = server.services.pseudonymizer.pseudonym(channel: "sms", userID: user).value
+            #expect(try await count(server, "SELECT COUNT(*) FROM conversation WHERE pseudonym = '\(pseudonym)'") == 0)
+            #expect(try await count(server, "SELECT COUNT(*) FROM outbox WHERE pseudonym = '\(pseudonym)'") == 0)
+            #expect(try await count(server, "SELECT COUNT(*) FROM conversation") == 0)
+            // The confirmation itself was sent, and its record names nobody.
+            #expect(try await count(server, "SELECT COUNT(*) FROM outbox WHERE pseudonym = '' AND state = 'sent'") == 1)
+        }
+    }
 }

@@ -158,3 +158,25 @@ struct ChatAPITests {
         }
     }
 }
+
+@Suite("Delete my data in the web chat")
+struct WebChatDeletionTests {
+    @Test("the offer, the question and the confirmation go through the chat API; the session's state is gone")
+    func deletion() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.test { client in
+            let (_, privacy) = try await client.chat(#"{"session":"forget-me-1","text":"Datenschutz","language":"de"}"#)
+            let buttons = (privacy["reply"] as? [String: Any])?["buttons"] as? [[String: Any]] ?? []
+            #expect(buttons.first?["value"] as? String == "delete")
+            let (_, question) = try await client.chat(#"{"session":"forget-me-1","button":"delete"}"#)
+            #expect(((question["reply"] as? [String: Any])?["text"] as? String)?.hasPrefix("Soll ich alles löschen") == true)
+            let pseudonym = server.services.pseudonymizer.pseudonym(channel: "web", userID: "forget-me-1")
+            #expect(try await server.services.store.conversation(pseudonym) != nil)
+            let (status, done) = try await client.chat(#"{"session":"forget-me-1","button":"delete.confirm"}"#)
+            #expect(status == .ok)
+            #expect(((done["reply"] as? [String: Any])?["text"] as? String)?.hasPrefix("Erledigt") == true)
+            #expect(try await server.services.store.conversation(pseudonym) == nil)
+        }
+    }
+}

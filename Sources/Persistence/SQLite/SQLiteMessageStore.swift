@@ -306,12 +306,19 @@ actor GroupCommitWriter {
                 db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [record.pseudonym.value])
             let previous = stored.flatMap { try? JSONDecoder().decode(ConversationState.self, from: $0) }
             let answered = answer(previous)
-            try db.execute(
-                sql: """
-                    INSERT INTO conversation(pseudonym, state, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                    """,
-                arguments: [record.pseudonym.value, try JSONEncoder().encode(answered.state), now])
+            var pseudonym = record.pseudonym.value
+            if answered.forget {
+                try db.execute(sql: "DELETE FROM conversation WHERE pseudonym = ?", arguments: [pseudonym])
+                try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [pseudonym])
+                pseudonym = ""
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO conversation(pseudonym, state, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                        """,
+                    arguments: [pseudonym, try JSONEncoder().encode(answered.state), now])
+            }
             var ids: [Int64] = []
             for call in answered.calls {
                 try db.execute(
@@ -319,7 +326,7 @@ actor GroupCommitWriter {
                         INSERT INTO outbox(channel, chat_id, pseudonym, method, body, next_attempt_at, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [record.channel, record.chatID, record.pseudonym.value, call.method, call.body, now, now])
+                    arguments: [record.channel, record.chatID, pseudonym, call.method, call.body, now, now])
                 ids.append(db.lastInsertedRowID)
             }
             outcome = .accepted(outboxIDs: ids)

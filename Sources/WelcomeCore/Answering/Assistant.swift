@@ -33,6 +33,9 @@ public struct Answer: Sendable {
     public var reply: Reply
     public var candidates: [Matcher.Candidate]
     public var explanation: Matcher.Explanation?
+    /// The person confirmed "delete my data": the server erases everything it keeps about them
+    /// in the same transaction as this reply.
+    public var forgetsPerson = false
 }
 
 public enum AssistantError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -193,6 +196,19 @@ public struct Assistant: Sendable {
         let language =
             state.language.flatMap { catalog.languages[$0] != nil ? $0 : nil }
             ?? hint.flatMap { catalog.languages[$0] != nil ? $0 : nil } ?? catalog.referenceLanguage
+        if payload == ReplyComposer.deletePayload, let pack = catalog.languages[language] {
+            return deletionQuestion(in: pack, state: &state)
+        }
+        if payload == ReplyComposer.deleteConfirmedPayload, let pack = catalog.languages[language] {
+            // Nothing of the conversation is kept, not even the language: the next message
+            // starts afresh.
+            state = ConversationState()
+            var answer = Answer(
+                language: pack.code, intent: ReplyComposer.privacyIntent, outcome: .matched, confidence: 1,
+                reply: Reply(text: pack.texts.deleted), candidates: [], explanation: nil)
+            answer.forgetsPerson = true
+            return answer
+        }
         switch ButtonTarget(parsing: payload) {
         case .language(let code) where catalog.languages[code] != nil:
             state.language = code
@@ -229,6 +245,9 @@ public struct Assistant: Sendable {
                 return answer(intent, in: pack, state: &state)
             }
             return fallback(in: language, state: &state)
+        case "delete", "forget", "loeschen", "löschen":
+            guard let pack = catalog.languages[language] else { return nil }
+            return deletionQuestion(in: pack, state: &state)
         case "lang", "language", "sprache":
             if let argument, catalog.languages[argument] != nil {
                 return press("lang.\(argument)", state: &state, hint: hint)
@@ -257,6 +276,14 @@ public struct Assistant: Sendable {
         return Answer(
             language: pack.code, intent: intent.id, outcome: .matched, confidence: 1, reply: reply, candidates: [],
             explanation: nil)
+    }
+
+    private func deletionQuestion(in pack: LanguagePack, state: inout ConversationState) -> Answer {
+        let reply = composer.deletionQuestion(in: pack)
+        state.choices = reply.buttons
+        return Answer(
+            language: pack.code, intent: ReplyComposer.privacyIntent, outcome: .matched, confidence: 1, reply: reply,
+            candidates: [], explanation: nil)
     }
 
     private func fallback(in code: String, state: inout ConversationState) -> Answer {

@@ -57,7 +57,27 @@ public struct ReplyComposer: Sendable {
 
     /// The answer of an intent in a language.
     public func answer(_ intent: Intent, in pack: LanguagePack) -> Reply {
-        Reply(text: render(intent.answer, in: pack), buttons: buttons(intent.buttons, in: pack))
+        var reply = Reply(text: render(intent.answer, in: pack), buttons: buttons(intent.buttons, in: pack))
+        // Whoever asks about their data can delete it from there, in every language.
+        if intent.id == Self.privacyIntent {
+            reply.buttons.insert(Button(label: pack.texts.deleteOffer, kind: .intent, value: Self.deletePayload), at: 0)
+        }
+        return reply
+    }
+
+    /// The intent whose answer offers "delete my data".
+    public static let privacyIntent = "privacy"
+    /// Pressing it asks for confirmation; pressing `deleteConfirmedPayload` then deletes.
+    public static let deletePayload = "delete"
+    public static let deleteConfirmedPayload = "delete.confirm"
+
+    /// "Shall I delete…?" with the button that confirms.
+    public func deletionQuestion(in pack: LanguagePack) -> Reply {
+        var reply = Reply(
+            text: pack.texts.deleteConfirm,
+            buttons: [Button(label: pack.texts.deleteYes, kind: .intent, value: Self.deleteConfirmedPayload)])
+        reply.buttons += buttons([.intent("help")], in: pack)
+        return reply
     }
 
     /// What to say when nothing matched: the fallback text and the menu.

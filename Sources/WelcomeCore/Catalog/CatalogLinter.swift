@@ -56,6 +56,14 @@ struct CatalogLinter {
         _ pack: LanguagePack, composer: ReplyComposer, reference: LanguagePack?, sink: inout DiagnosticSink
     ) {
         let file = pack.file
+        // Texts the reference language has and this one lacks: people would read English there.
+        let lacking = pack.texts.missing.filter { !(reference?.texts.missing.contains($0) ?? true) }
+        if !lacking.isEmpty, pack.code != reference?.code {
+            sink.warning(
+                file, pack.texts.location,
+                "'texts' has no \(lacking.map { "'\($0)'" }.joined(separator: ", ")), which \(catalog.referenceLanguage).yaml has; people get English there",
+                fix: "add them in this language")
+        }
         if let reference, reference.code != pack.code {
             let have = Set(pack.intents.map(\.id))
             for intent in reference.intents where !have.contains(intent.id) {

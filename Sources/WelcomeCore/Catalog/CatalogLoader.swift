@@ -282,6 +282,9 @@ struct LanguageReader {
         "language", "name", "direction", "weekdays", "texts", "menu", "link-labels", "stopwords", "intents", "out-of-scope",
     ]
     static let textFields = ["fallback", "did-you-mean", "closed", "as-of", "choose-language"]
+    /// Texts of the "delete my data" conversation; a language without them gets English ones
+    /// and a warning.
+    static let deletionTextFields = ["delete-offer", "delete-confirm", "delete-yes", "deleted"]
     static let intentFields = ["title", "keywords", "exclude", "answer", "buttons", "examples", "priority"]
     static let minimumExamples = 5
 
@@ -387,7 +390,9 @@ struct LanguageReader {
 
     private mutating func readTexts(_ field: (at: SourceLocation, value: Node)?) -> LanguagePack.Texts? {
         guard let field else { return nil }
-        let fields = yaml.fields(field.value, "'texts'", allowed: Self.textFields, required: Self.textFields, owner: field.at)
+        let fields = yaml.fields(
+            field.value, "'texts'", allowed: Self.textFields + Self.deletionTextFields, required: Self.textFields, owner: field.at
+        )
         func text(_ name: String) -> String? {
             fields[name].flatMap { yaml.text($0.value, "'texts.\(name)'") }
         }
@@ -399,8 +404,25 @@ struct LanguageReader {
                 yaml.file, yaml.location(node.value), "'as-of' must contain {date}, where the date of the facts goes",
                 fix: "for example: \"As of {date}. Please check before you go.\"")
         }
-        return LanguagePack.Texts(
+        var texts = LanguagePack.Texts(
             fallback: fallback, didYouMean: didYouMean, closed: closed, asOf: asOf, chooseLanguage: chooseLanguage)
+        texts.missing = Self.deletionTextFields.filter { fields[$0] == nil }
+        texts.location = field.at
+        for (name, keyPath) in [
+            ("delete-offer", \LanguagePack.Texts.deleteOffer), ("delete-confirm", \.deleteConfirm), ("delete-yes", \.deleteYes),
+            ("deleted", \.deleted),
+        ] {
+            if fields[name] != nil, let value = text(name) { texts[keyPath: keyPath] = value }
+        }
+        for (name, limit) in [("delete-offer", 20), ("delete-yes", 20)] {
+            if let node = fields[name], let value = text(name), value.count > limit {
+                yaml.sink.warning(
+                    yaml.file, yaml.location(node.value),
+                    "'texts.\(name)' has \(value.count) characters; WhatsApp cuts button titles at \(limit)",
+                    fix: "shorten it to \(limit) characters")
+            }
+        }
+        return texts
     }
 
     /// An intent and the locations of its buttons (kept for diagnostics only).

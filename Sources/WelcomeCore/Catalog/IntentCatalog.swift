@@ -238,6 +238,19 @@ public struct LanguagePack: Sendable {
         /// Contains `{date}`.
         public var asOf: String
         public var chooseLanguage: String
+        /// The "delete my data" conversation: the button that offers it, the question before,
+        /// the button that confirms, and what is said after.
+        public var deleteOffer = "Delete my data"
+        public var deleteConfirm =
+            "Shall I delete everything I keep about you (your language, your last choices, replies not yet sent)? This cannot be undone."
+        public var deleteYes = "Yes, delete"
+        public var deleted =
+            "Done: I deleted your language setting, your last choices and any replies not yet sent. Your chat history stays in your messenger app – please delete it there."
+
+        /// The optional texts this file does not give (English is used), and where `texts` is,
+        /// for the linter.
+        var missing: [String] = []
+        var location = SourceLocation(line: 1, column: 1)
 
         public init(fallback: String, didYouMean: String, closed: String, asOf: String, chooseLanguage: String) {
             self.fallback = fallback

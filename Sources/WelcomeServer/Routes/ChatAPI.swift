@@ -89,7 +89,7 @@ struct ChatAPI {
             let hint = chat.hint.flatMap { assistant.catalog.languages[$0] != nil ? $0 : nil }
             let answer = try? assistant.respond(to: input, state: &state, hint: hint)
             result.withLock { $0 = answer }
-            return Answered(state: state, calls: [])
+            return Answered(state: state, calls: [], forget: answer?.forgetsPerson ?? false)
         }
         guard let answer = result.withLock({ $0 }) else {
             throw APIError(.internalServerError, "the message could not be answered")

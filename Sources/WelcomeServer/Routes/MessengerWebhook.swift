@@ -124,13 +124,13 @@ struct MessengerWebhook {
         let assistant = services.assistant
         let outcome = try await services.store.accept(record) { previous in
             var state = previous ?? ConversationState()
-            let reply = assistant.reply(to: message, state: &state)
+            let (reply, forget) = assistant.reply(to: message, state: &state)
             if message.replyInResponse {
                 inline.set(adapter.webhookResponse(reply, to: message))
-                return Answered(state: state, calls: [])
+                return Answered(state: state, calls: [], forget: forget)
             }
             let calls = adapter.render(reply, to: message.chatID).map { OutboundCall(method: $0.method, body: $0.body) }
-            return Answered(state: state, calls: calls)
+            return Answered(state: state, calls: calls, forget: forget)
         }
         return (outcome, pseudonym, inline.value)
     }
@@ -146,15 +146,16 @@ private final class InlineReply: Sendable {
 }
 
 extension Assistant {
-    /// The reply to a decoded message, whatever it holds: text too long for the matcher gets
-    /// the menu rather than no answer.
-    func reply(to message: InboundMessage, state: inout ConversationState) -> Reply {
+    /// The reply to a decoded message, whatever it holds (text too long for the matcher gets
+    /// the menu rather than no answer), and whether the person confirmed "delete my data".
+    func reply(to message: InboundMessage, state: inout ConversationState) -> (reply: Reply, forgetsPerson: Bool) {
         do {
-            return try respond(to: message.input, state: &state, hint: message.languageHint).reply
+            let answer = try respond(to: message.input, state: &state, hint: message.languageHint)
+            return (answer.reply, answer.forgetsPerson)
         } catch {
             let language = state.language ?? message.languageHint ?? catalog.referenceLanguage
             let pack = catalog.languages[language] ?? catalog.languages[catalog.referenceLanguage]
-            return pack.map { composer.fallback(in: $0) } ?? Reply(text: "…")
+            return (pack.map { composer.fallback(in: $0) } ?? Reply(text: "…"), false)
         }
     }
 }

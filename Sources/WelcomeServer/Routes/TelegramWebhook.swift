@@ -105,11 +105,11 @@ struct TelegramWebhook {
             // First, so the button stops spinning even if the answer takes a moment to go out.
             calls.append(OutboundCall(method: "answerCallbackQuery", body: TelegramAPI.answerCallbackQuery(callbackQueryID)))
         }
-        let reply = assistant.reply(to: message, state: &state)
+        let (reply, forget) = assistant.reply(to: message, state: &state)
         for sendMessage in TelegramRenderer().render(reply, chatID: chatID) {
             calls.append(OutboundCall(method: "sendMessage", body: TelegramAPI.encode(sendMessage)))
         }
-        return Answered(state: state, calls: calls)
+        return Answered(state: state, calls: calls, forget: forget)
     }
 }
 
