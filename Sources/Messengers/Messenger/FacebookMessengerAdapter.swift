@@ -3,12 +3,12 @@ import WelcomeCore
 
 /// Facebook Messenger through a Page: signed JSON webhooks (`object: page`), replies through the
 /// Send API, `POST /<version>/me/messages` with the page access token.
-public struct FacebookMessengerAdapter: MessengerAdapter {
+public struct FacebookMessengerAdapter: MetaWebhookAdapter {
     public let api: MessengerAPI
     public let decoder = MessengerDecoder()
     public let renderer = MessengerRenderer()
-    private let signature: MetaSignature
-    private let verification: MetaHandshake
+    public let signature: MetaSignature
+    public let verification: MetaHandshake
 
     /// - Parameters:
     ///   - pageAccessToken: the Page's token with `pages_messaging`.
@@ -25,12 +25,6 @@ public struct FacebookMessengerAdapter: MessengerAdapter {
 
     public var channel: Channel { .messenger }
 
-    public var webhookContentType: WebhookContentType { .json }
-
-    public func isAuthentic(_ request: WebhookRequest) -> Bool {
-        signature.isAuthentic(body: request.body, signatureHeader: request.header(MetaSignature.header))
-    }
-
     public func decode(_ request: WebhookRequest) throws(WebhookDecodingError) -> DecodedWebhook {
         try decoder.decode(request.body)
     }
@@ -45,9 +39,5 @@ public struct FacebookMessengerAdapter: MessengerAdapter {
 
     public func classify(_ response: APIResponse) -> SendOutcome {
         MessengerAPI.classify(response)
-    }
-
-    public func handshake(query: [String: String]) -> HandshakeResult? {
-        verification.answer(query)
     }
 }

@@ -3,12 +3,12 @@ import WelcomeCore
 
 /// WhatsApp through Meta's Cloud API: signed JSON webhooks for one business phone number,
 /// replies through `POST /<version>/<phone number id>/messages`.
-public struct WhatsAppAdapter: MessengerAdapter {
+public struct WhatsAppAdapter: MetaWebhookAdapter {
     public let api: WhatsAppAPI
     public let decoder: WhatsAppDecoder
     public let renderer = WhatsAppRenderer()
-    private let signature: MetaSignature
-    private let verification: MetaHandshake
+    public let signature: MetaSignature
+    public let verification: MetaHandshake
 
     /// - Parameters:
     ///   - accessToken: a system user's permanent token with `whatsapp_business_messaging`.
@@ -28,12 +28,6 @@ public struct WhatsAppAdapter: MessengerAdapter {
 
     public var channel: Channel { .whatsapp }
 
-    public var webhookContentType: WebhookContentType { .json }
-
-    public func isAuthentic(_ request: WebhookRequest) -> Bool {
-        signature.isAuthentic(body: request.body, signatureHeader: request.header(MetaSignature.header))
-    }
-
     public func decode(_ request: WebhookRequest) throws(WebhookDecodingError) -> DecodedWebhook {
         try decoder.decode(request.body)
     }
@@ -48,9 +42,5 @@ public struct WhatsAppAdapter: MessengerAdapter {
 
     public func classify(_ response: APIResponse) -> SendOutcome {
         WhatsAppAPI.classify(response)
-    }
-
-    public func handshake(query: [String: String]) -> HandshakeResult? {
-        verification.answer(query)
     }
 }
