@@ -50,11 +50,33 @@ public struct Answered: Sendable {
     /// The person asked to be forgotten: every row of theirs is erased in the same transaction,
     /// no state is kept, and these calls (the confirmation) are queued under no pseudonym.
     public var forget: Bool
+    /// A question nothing answered, already scrubbed, kept for staff when the operator turned
+    /// that on; stored under the person's pseudonym so that "delete my data" erases it too.
+    public var unanswered: UnansweredQuestion?
 
-    public init(state: ConversationState, calls: [OutboundCall], forget: Bool = false) {
+    public init(
+        state: ConversationState, calls: [OutboundCall], forget: Bool = false, unanswered: UnansweredQuestion? = nil
+    ) {
         self.state = state
         self.calls = calls
         self.forget = forget
+        self.unanswered = unanswered
+    }
+}
+
+/// A question the catalog had no answer for, as staff see it: which language, when, and the
+/// words with personal details taken out (see `QuestionScrubber`). Never who asked.
+public struct UnansweredQuestion: Sendable, Equatable {
+    public var language: String
+    public var channel: String
+    public var text: String
+    public var receivedAt: Date
+
+    public init(language: String, channel: String, text: String, receivedAt: Date) {
+        self.language = language
+        self.channel = channel
+        self.text = text
+        self.receivedAt = receivedAt
     }
 }
 
@@ -101,6 +123,58 @@ public enum OutboxState: String, Sendable, Codable, CaseIterable {
     case dead
 }
 
+/// A queued or finished call as operators see it on the dashboard: never where it goes or what
+/// it says.
+public struct OutboxEntry: Sendable, Equatable {
+    public var id: Int64
+    public var channel: String
+    public var state: OutboxState
+    public var attempts: Int
+    public var createdAt: Date
+    /// When a pending call is tried next; nil for finished ones.
+    public var nextAttemptAt: Date?
+    public var finishedAt: Date?
+    /// Why the last attempt failed, or why the call was given up.
+    public var lastError: String?
+    /// False once a dead letter's destination and body have been erased (by the retention
+    /// period or a discard): it can no longer be sent again.
+    public var retryable: Bool
+
+    /// A pending call that failed at least once and waits for its next attempt.
+    public var isRetrying: Bool { state == .pending && lastError != nil }
+
+    public init(
+        id: Int64, channel: String, state: OutboxState, attempts: Int, createdAt: Date, nextAttemptAt: Date?,
+        finishedAt: Date?, lastError: String?, retryable: Bool
+    ) {
+        self.id = id
+        self.channel = channel
+        self.state = state
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.nextAttemptAt = nextAttemptAt
+        self.finishedAt = finishedAt
+        self.lastError = lastError
+        self.retryable = retryable
+    }
+}
+
+/// The outbox at a glance, for `/metrics` and the dashboard.
+public struct OutboxOverview: Sendable, Equatable {
+    /// Pending calls not tried yet.
+    public var pending = 0
+    /// Pending calls that failed at least once and wait for their next attempt.
+    public var retrying = 0
+    public var sent = 0
+    public var dead = 0
+    /// When the oldest pending call was queued; nil when none is pending.
+    public var oldestPendingSince: Date?
+    /// Pending and dead calls, the most recent first.
+    public var attention: [OutboxEntry] = []
+
+    public init() {}
+}
+
 /// The durable heart of the pipeline: claims, conversation state and the outbox. Implementations
 /// must make `accept` atomic (claim, state and outbox in one transaction, durable on return) and
 /// `claimDue` safe for several senders at once.
@@ -121,7 +195,8 @@ public protocol MessageStore: Sendable {
     func markSent(_ id: Int64, at: Date, providerMessageID: String?) async throws
     /// Try again at `nextAttempt`.
     func markRetry(_ id: Int64, nextAttempt: Date, error: String) async throws
-    /// Give up, keeping the reason; the row keeps no destination and no body from now on.
+    /// Give up, keeping the reason. The row keeps its destination and body for the dead-letter
+    /// retention period only, so an operator can send it again (`retryOutboxCall`).
     func markDead(_ id: Int64, reason: String, at: Date) async throws
 
     /// Records what the messenger reported of a sent message (`sent`, `delivered`, `read`,
@@ -136,17 +211,32 @@ public protocol MessageStore: Sendable {
     func conversation(_ pseudonym: Pseudonym) async throws -> ConversationState?
     /// Counts of outbox rows by state.
     func outboxCounts() async throws -> [OutboxState: Int]
+    /// Counts by state, the age of the oldest pending call, and up to `limit` pending and dead
+    /// calls, the most recent first.
+    func outboxOverview(limit: Int) async throws -> OutboxOverview
+    /// An operator's "send again": a dead letter that still has its body goes back to the
+    /// queue as new (its maximum age counted from `now`), and a pending call waiting for its
+    /// next attempt is tried at once. Returns false when the row is gone, sent or erased.
+    func retryOutboxCall(_ id: Int64, now: Date) async throws -> Bool
+    /// An operator's "give up": a pending call is never sent and a dead letter loses its
+    /// destination and body; both keep their row, marked dead with the reason, until the
+    /// delivery records' retention period. Returns false when the row is gone or sent.
+    func discardOutboxCall(_ id: Int64, now: Date) async throws -> Bool
+    /// The most recent unanswered questions, newest first.
+    func unansweredQuestions(limit: Int) async throws -> [UnansweredQuestion]
     /// Deletes claims received before `claimsBefore`, so the table does not grow forever.
     func purgeClaims(before: Date) async throws -> Int
 
     /// Deletes what has outlived its retention period, and nothing else: claims received, and
     /// outbox rows finished (sent or given up), before the policy's limits, and conversations
-    /// not touched since. Pending replies are never purged: the sender gives them up at their
-    /// maximum age.
+    /// not touched since, and unanswered questions older than theirs; dead letters past theirs
+    /// lose destination and body. Pending replies are never purged: the sender gives them up
+    /// at their maximum age.
     func purge(_ policy: RetentionPolicy, now: Date) async throws -> PurgeReport
 
-    /// Erases every row of one person: the conversation state and all outbox rows, pending
-    /// replies included. (Claims hold no pseudonym: they only say that a message id was seen.)
+    /// Erases every row of one person: the conversation state, all outbox rows (pending
+    /// replies included) and their unanswered questions. (Claims hold no pseudonym: they only
+    /// say that a message id was seen.)
     func forget(_ pseudonym: Pseudonym) async throws -> ForgetReport
     /// True when the database answers.
     func isReady() async -> Bool
@@ -161,6 +251,12 @@ public struct RetentionPolicy: Sendable, Equatable {
     public var conversations: Duration = .seconds(30 * 86_400)
     /// Finished outbox rows: state, times, failure reason and the messenger's message id.
     public var deliveries: Duration = .seconds(14 * 86_400)
+    /// How long a dead letter keeps its destination and body, so that an operator can send it
+    /// again once the cause is fixed (a refused token, a messenger down for a day). After that
+    /// only its delivery record is left.
+    public var deadLetters: Duration = .seconds(3 * 86_400)
+    /// Unanswered questions, when the operator keeps them.
+    public var unansweredQuestions: Duration = .seconds(30 * 86_400)
 
     public init() {}
 }
@@ -169,11 +265,18 @@ public struct PurgeReport: Sendable, Equatable {
     public var claims = 0
     public var conversations = 0
     public var deliveries = 0
+    /// Dead letters whose destination and body were erased (the row itself stays a while).
+    public var deadLetters = 0
+    public var unansweredQuestions = 0
 
-    public init(claims: Int = 0, conversations: Int = 0, deliveries: Int = 0) {
+    public init(
+        claims: Int = 0, conversations: Int = 0, deliveries: Int = 0, deadLetters: Int = 0, unansweredQuestions: Int = 0
+    ) {
         self.claims = claims
         self.conversations = conversations
         self.deliveries = deliveries
+        self.deadLetters = deadLetters
+        self.unansweredQuestions = unansweredQuestions
     }
 }
 
@@ -184,12 +287,15 @@ public struct ForgetReport: Sendable, Equatable {
     public var pendingReplies = 0
     /// Delivery records of replies already sent or given up.
     public var deliveries = 0
+    /// Questions of theirs kept because nothing answered them.
+    public var unansweredQuestions = 0
 
-    public init(conversations: Int = 0, pendingReplies: Int = 0, deliveries: Int = 0) {
+    public init(conversations: Int = 0, pendingReplies: Int = 0, deliveries: Int = 0, unansweredQuestions: Int = 0) {
         self.conversations = conversations
         self.pendingReplies = pendingReplies
         self.deliveries = deliveries
+        self.unansweredQuestions = unansweredQuestions
     }
 
-    public var total: Int { conversations + pendingReplies + deliveries }
+    public var total: Int { conversations + pendingReplies + deliveries + unansweredQuestions }
 }

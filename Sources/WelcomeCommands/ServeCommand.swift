@@ -58,7 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
             let key = try Pseudonymizer.loadKey(environmentValue: settings.pseudonymKey, keyFile: settings.keyFilePath)
             let services = BotServices(
                 catalog: LiveCatalog(assistant: Assistant(catalog: catalog), directory: settings.intentsDirectory),
-                store: try SQLiteMessageStore(path: settings.databasePath), pseudonymizer: try Pseudonymizer(key: key))
+                store: try SQLiteMessageStore(path: settings.databasePath), pseudonymizer: try Pseudonymizer(key: key),
+                keepsUnansweredQuestions: settings.keepsUnansweredQuestions)
             let app = try buildApplication(settings: settings, services: services, logger: logger)
             Terminal.print("WelcomeBot: the web chat is at http://\(settings.host):\(settings.port)/ (Ctrl-C stops)")
             try await app.runService()

@@ -24,7 +24,7 @@ struct SettingsReader {
         "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_APP_SECRET_PREVIOUS", "WHATSAPP_VERIFY_TOKEN",
         "MESSENGER_PAGE_ACCESS_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_APP_SECRET_PREVIOUS", "MESSENGER_VERIFY_TOKEN",
         "VIBER_AUTH_TOKEN", "VIBER_AUTH_TOKEN_PREVIOUS",
-        "TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS", "ADMIN_TOKEN",
+        "TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS", "ADMIN_TOKEN", "METRICS_TOKEN",
     ]
 
     func read() throws -> ServerSettings {
@@ -42,6 +42,12 @@ struct SettingsReader {
         settings.intentsDirectory = reader.string(forKey: "intents.directory", default: settings.intentsDirectory)
         settings.pseudonymKey = try secret("PSEUDONYM_KEY")
         settings.adminToken = try secret("ADMIN_TOKEN")
+        settings.metricsToken = try secret("METRICS_TOKEN")
+        let questions = reader.string(forKey: "unanswered.questions", default: "discard").lowercased()
+        guard questions == "keep" || questions == "discard" else {
+            throw SettingsError("unanswered.questions (UNANSWERED_QUESTIONS) must be keep or discard, not '\(questions)'")
+        }
+        settings.keepsUnansweredQuestions = questions == "keep"
         settings.logLevel = reader.string(forKey: "log.level", default: settings.logLevel).lowercased()
         guard Logger.Level(rawValue: settings.logLevel) != nil else {
             throw SettingsError(
@@ -61,6 +67,8 @@ struct SettingsReader {
         for (key, keyPath) in [
             ("retention.claims.days", \RetentionPolicy.claims), ("retention.conversations.days", \RetentionPolicy.conversations),
             ("retention.deliveries.days", \RetentionPolicy.deliveries),
+            ("retention.dead.letters.days", \RetentionPolicy.deadLetters),
+            ("retention.unanswered.questions.days", \RetentionPolicy.unansweredQuestions),
         ] {
             let days = try integer(reader, key, default: Int(settings.retention[keyPath: keyPath].components.seconds / 86_400))
             guard days >= 1 else {

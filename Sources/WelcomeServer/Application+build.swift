@@ -16,7 +16,9 @@ public func buildApplication(
     sender: OutboxSender.Settings = OutboxSender.Settings(), logger: Logger = Logger(label: "welcomebot")
 ) throws -> some ApplicationProtocol {
     let router = Router()
+    router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
     HealthRoutes(services: services).register(on: router)
+    MetricsRoute(services: services, token: settings.metricsToken).register(on: router)
     ChatAPI(services: services, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
     try ChatPage(catalog: services.assistant.catalog).register(on: router)
     var transports: [String: any MessengerTransport] = [:]
@@ -50,14 +52,18 @@ public func buildApplication(
     background.append(
         RetentionPurger(store: services.store, policy: settings.retention, interval: settings.purgeInterval, logger: logger))
     if services.catalog.directory != nil {
-        background.append(CatalogReloader(catalog: services.catalog, interval: settings.reloadInterval, logger: logger))
+        background.append(
+            CatalogReloader(
+                catalog: services.catalog, interval: settings.reloadInterval, logger: logger, metrics: services.metrics))
     }
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "WelcomeBot"),
         logger: logger)
     if !transports.isEmpty {
-        app.addServices(OutboxSender(store: services.store, transports: transports, settings: sender, logger: logger))
+        app.addServices(
+            OutboxSender(
+                store: services.store, transports: transports, settings: sender, logger: logger, metrics: services.metrics))
     }
     app.addServices(background)
     return app

@@ -1,24 +1,40 @@
 import Persistence
 import WelcomeCore
 
-/// What the routes share: the live catalog, the store and the pseudonymizer.
+/// What the routes share: the live catalog, the store, the pseudonymizer, and what operators
+/// watch (metrics and the recent deliveries).
 public struct BotServices: Sendable {
     /// The catalog being served; reloaded when the intent files change.
     public var catalog: LiveCatalog
     public var store: any MessageStore
     public var pseudonymizer: Pseudonymizer
+    public var metrics: BotMetrics
+    public var deliveries: RecentDeliveries
+    /// Keep questions nothing answered, scrubbed, for staff to improve the intent files. Off
+    /// unless the operator turns it on (`UNANSWERED_QUESTIONS=keep`).
+    public var keepsUnansweredQuestions: Bool
 
     /// The assistant on the current catalog. A request takes it once and finishes on it.
     public var assistant: Assistant { catalog.assistant }
 
-    public init(catalog: LiveCatalog, store: any MessageStore, pseudonymizer: Pseudonymizer) {
+    public init(
+        catalog: LiveCatalog, store: any MessageStore, pseudonymizer: Pseudonymizer, metrics: BotMetrics = BotMetrics(),
+        deliveries: RecentDeliveries = RecentDeliveries(), keepsUnansweredQuestions: Bool = false
+    ) {
         self.catalog = catalog
         self.store = store
         self.pseudonymizer = pseudonymizer
+        self.metrics = metrics
+        self.deliveries = deliveries
+        self.keepsUnansweredQuestions = keepsUnansweredQuestions
     }
 
     /// With a fixed catalog, not reloaded from files.
-    public init(assistant: Assistant, store: any MessageStore, pseudonymizer: Pseudonymizer) {
-        self.init(catalog: LiveCatalog(assistant: assistant), store: store, pseudonymizer: pseudonymizer)
+    public init(
+        assistant: Assistant, store: any MessageStore, pseudonymizer: Pseudonymizer, keepsUnansweredQuestions: Bool = false
+    ) {
+        self.init(
+            catalog: LiveCatalog(assistant: assistant), store: store, pseudonymizer: pseudonymizer,
+            keepsUnansweredQuestions: keepsUnansweredQuestions)
     }
 }

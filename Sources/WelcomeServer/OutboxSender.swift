@@ -56,6 +56,7 @@ public final class OutboxSender: Service, Sendable {
     private let transports: [String: any MessengerTransport]
     private let settings: Settings
     private let logger: Logger
+    private let metrics: BotMetrics?
     private let owner: String
     private let clock: @Sendable () -> Date
     /// One per channel: a slow messenger's budget never holds back another's replies.
@@ -63,9 +64,11 @@ public final class OutboxSender: Service, Sendable {
 
     public init(
         store: any MessageStore, transports: [String: any MessengerTransport], settings: Settings = Settings(),
-        logger: Logger = Logger(label: "welcomebot.outbox"), clock: @escaping @Sendable () -> Date = Date.init
+        logger: Logger = Logger(label: "welcomebot.outbox"), metrics: BotMetrics? = nil,
+        clock: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
+        self.metrics = metrics
         self.transports = transports
         self.settings = settings
         self.logger = logger
@@ -112,11 +115,13 @@ public final class OutboxSender: Service, Sendable {
         let now = clock()
         do {
             if now.timeIntervalSince(row.createdAt) > settings.maximumAge.timeInterval {
+                metrics?.sendAttempt(channel: row.channel, result: .dead)
                 try await store.markDead(
                     row.id, reason: "not sent within \(Int(settings.maximumAge.timeInterval / 3600)) h; given up", at: now)
                 return
             }
             guard let transport = transports[row.channel] else {
+                metrics?.sendAttempt(channel: row.channel, result: .dead)
                 try await store.markDead(row.id, reason: "the \(row.channel) channel is not configured", at: now)
                 return
             }
@@ -124,13 +129,16 @@ public final class OutboxSender: Service, Sendable {
             let outcome = await transport.send(row)
             switch outcome {
             case .sent(let providerMessageID):
+                metrics?.sendAttempt(channel: row.channel, result: .sent)
                 try await store.markSent(row.id, at: clock(), providerMessageID: providerMessageID)
             case .dead(let reason):
+                metrics?.sendAttempt(channel: row.channel, result: .dead)
                 logger.warning(
                     "outbox.dead",
                     metadata: ["outbox.id": "\(row.id)", "messenger.channel": "\(row.channel)", "outbox.reason": "\(reason)"])
                 try await store.markDead(row.id, reason: reason, at: clock())
             case .retry(let after, let reason):
+                metrics?.sendAttempt(channel: row.channel, result: .retry)
                 let delay = after ?? backoff(attempt: row.attempts)
                 try await store.markRetry(row.id, nextAttempt: clock() + delay.timeInterval, error: reason)
             }

@@ -28,6 +28,8 @@ public struct RetentionPurger: Service {
                         metadata: [
                             "retention.claims": "\(report.claims)", "retention.conversations": "\(report.conversations)",
                             "retention.deliveries": "\(report.deliveries)",
+                            "retention.dead_letters": "\(report.deadLetters)",
+                            "retention.questions": "\(report.unansweredQuestions)",
                         ])
                 }
             } catch {

@@ -24,8 +24,13 @@ public struct ServerSettings: Sendable {
     /// How often the intent files are looked at for changes; nil: only on SIGHUP and
     /// `POST /admin/reload`.
     public var reloadInterval: Duration? = .seconds(2)
-    /// The bearer token of the admin endpoints; they are off when it is not set.
+    /// The bearer token of the admin endpoints and the dashboard; they are off when it is not set.
     public var adminToken: String?
+    /// When set, `GET /metrics` wants it as a bearer token; else it is open (restrict it at the
+    /// reverse proxy).
+    public var metricsToken: String?
+    /// Keep questions nothing answered, scrubbed of personal details, for staff (`UNANSWERED_QUESTIONS=keep`).
+    public var keepsUnansweredQuestions = false
     /// Each channel is on when its settings are set.
     public var telegram: TelegramSettings?
     public var whatsapp: WhatsAppSettings?

@@ -5,14 +5,20 @@ import Testing
 @testable import Persistence
 @testable import WelcomeCore
 
-private func accept(_ store: SQLiteMessageStore, id: String, user: String, replies: Int = 1) async throws {
-    _ = try await store.accept(
+@discardableResult
+private func accept(
+    _ store: SQLiteMessageStore, id: String, user: String, replies: Int = 1, question: String? = nil
+) async throws -> [Int64] {
+    let outcome = try await store.accept(
         InboundRecord(channel: "whatsapp", providerMessageID: id, pseudonym: Pseudonym(user), chatID: "c-\(user)")
     ) { previous in
         Answered(
             state: previous ?? ConversationState(language: "ar"),
-            calls: (0..<replies).map { OutboundCall(method: "messages", body: Data("reply \($0)".utf8)) })
+            calls: (0..<replies).map { OutboundCall(method: "messages", body: Data("reply \($0)".utf8)) },
+            unanswered: question.map { UnansweredQuestion(language: "ar", channel: "whatsapp", text: $0, receivedAt: Date()) })
     }
+    guard case .accepted(let ids) = outcome else { return [] }
+    return ids
 }
 
 private func count(_ store: SQLiteMessageStore, _ sql: String) async throws -> Int {
@@ -34,6 +40,13 @@ struct RetentionTests {
         let rows = try await store.claimDue(limit: 10, now: now, leaseUntil: now + 60, owner: "test")
         for row in rows { try await store.markSent(row.id, at: now, providerMessageID: "wamid.\(row.id)") }
         try await accept(store, id: "pending", user: "old-user")
+        try await accept(store, id: "q-old", user: "old-user", replies: 0, question: "old question")
+        try await accept(store, id: "q-new", user: "new-user", replies: 0, question: "new question")
+        // Two dead letters: one given up 4 days ago (past the 3 days a dead letter keeps its
+        // body), one today.
+        for id in try await accept(store, id: "dead-old", user: "old-user") + accept(store, id: "dead-new", user: "new-user") {
+            try await store.markDead(id, reason: "HTTP 401", at: now)
+        }
         try await store.pool.write { db in
             try db.execute(
                 sql: "UPDATE inbound_claim SET received_at = ? WHERE provider_message_id = 'old'",
@@ -44,10 +57,26 @@ struct RetentionTests {
             try db.execute(
                 sql: "UPDATE outbox SET finished_at = ?, created_at = ? WHERE state = 'sent' AND pseudonym = 'old-user'",
                 arguments: [now.timeIntervalSince1970 - 15 * day, now.timeIntervalSince1970 - 15 * day])
+            try db.execute(
+                sql: "UPDATE unanswered_question SET received_at = ? WHERE text = 'old question'",
+                arguments: [now.timeIntervalSince1970 - 31 * day])
+            try db.execute(
+                sql: "UPDATE outbox SET finished_at = ? WHERE state = 'dead' AND pseudonym = 'old-user'",
+                arguments: [now.timeIntervalSince1970 - 4 * day])
         }
+        #expect(try await count(store, "SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND length(body) > 0") == 2)
         let report = try await store.purge(RetentionPolicy(), now: now)
-        #expect(report == PurgeReport(claims: 1, conversations: 1, deliveries: 1))
-        #expect(try await count(store, "SELECT COUNT(*) FROM inbound_claim") == 2)
+        #expect(report == PurgeReport(claims: 1, conversations: 1, deliveries: 1, deadLetters: 1, unansweredQuestions: 1))
+        #expect(try await store.unansweredQuestions(limit: 10).map(\.text) == ["new question"])
+        // The old dead letter keeps its record, not its destination or body; the new one both.
+        #expect(
+            try await count(store, "SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND chat_id = '' AND length(body) = 0")
+                == 1)
+        #expect(
+            try await count(
+                store, "SELECT COUNT(*) FROM outbox WHERE state = 'dead' AND pseudonym = 'new-user' AND chat_id = 'c-new-user'")
+                == 1)
+        #expect(try await count(store, "SELECT COUNT(*) FROM inbound_claim") == 6)
         #expect(try await count(store, "SELECT COUNT(*) FROM conversation WHERE pseudonym = 'old-user'") == 1)
         #expect(try await count(store, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'") == 1)
         #expect(try await count(store, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") == 1)
@@ -66,9 +95,11 @@ struct RetentionTests {
             try await store.markSent(row.id, at: now, providerMessageID: nil)
         }
         try await accept(store, id: "2", user: "amira", replies: 2)
-        try await accept(store, id: "3", user: "other")
+        try await accept(store, id: "3", user: "other", question: "someone else's question")
+        try await accept(store, id: "4", user: "amira", replies: 0, question: "amira's question")
         let report = try await store.forget(Pseudonym("amira"))
-        #expect(report == ForgetReport(conversations: 1, pendingReplies: 2, deliveries: 1))
+        #expect(report == ForgetReport(conversations: 1, pendingReplies: 2, deliveries: 1, unansweredQuestions: 1))
+        #expect(try await store.unansweredQuestions(limit: 10).map(\.text) == ["someone else's question"])
         #expect(try await count(store, "SELECT COUNT(*) FROM outbox WHERE pseudonym = 'amira'") == 0)
         #expect(try await count(store, "SELECT COUNT(*) FROM conversation WHERE pseudonym = 'amira'") == 0)
         #expect(try await count(store, "SELECT COUNT(*) FROM outbox WHERE pseudonym = 'other'") == 1)

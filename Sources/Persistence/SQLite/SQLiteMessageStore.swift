@@ -78,6 +78,21 @@ public final class SQLiteMessageStore: MessageStore {
                     UPDATE outbox SET body = X'' WHERE state != 'pending';
                     """)
         }
+        migrator.registerMigration("3: unanswered questions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE unanswered_question (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        pseudonym TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        language TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        received_at REAL NOT NULL
+                    );
+                    CREATE INDEX unanswered_question_received ON unanswered_question(received_at);
+                    CREATE INDEX unanswered_question_pseudonym ON unanswered_question(pseudonym);
+                    """)
+        }
         return migrator
     }
 
@@ -119,26 +134,125 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    /// A sent row keeps what operators need (state, times, the messenger's id) but neither where
+    /// it went nor what it said: the body holds the recipient and the reply.
     public func markSent(_ id: Int64, at date: Date, providerMessageID: String?) async throws {
-        try await finish(id, state: .sent, at: date, error: nil, providerMessageID: providerMessageID)
-    }
-
-    public func markDead(_ id: Int64, reason: String, at date: Date) async throws {
-        try await finish(id, state: .dead, at: date, error: reason, providerMessageID: nil)
-    }
-
-    /// Done rows keep what operators need (state, times, reason) but neither where they went nor
-    /// what they said: the body holds the recipient and the reply.
-    private func finish(
-        _ id: Int64, state: OutboxState, at date: Date, error: String?, providerMessageID: String?
-    ) async throws {
         try await pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE outbox SET state = ?, finished_at = ?, last_error = ?, chat_id = '', body = X'',
+                    UPDATE outbox SET state = 'sent', finished_at = ?, last_error = NULL, chat_id = '', body = X'',
                       provider_message_id = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?
                     """,
-                arguments: [state.rawValue, date.timeIntervalSince1970, error, providerMessageID, id])
+                arguments: [date.timeIntervalSince1970, providerMessageID, id])
+        }
+    }
+
+    /// A dead letter keeps its destination and body until the dead-letter retention period
+    /// (`purge`) or a discard erases them, so that it can be sent again.
+    public func markDead(_ id: Int64, reason: String, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'dead', finished_at = ?, last_error = ?, lease_until = NULL, lease_owner = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [date.timeIntervalSince1970, reason, id])
+        }
+    }
+
+    public func retryOutboxCall(_ id: Int64, now: Date) async throws -> Bool {
+        let time = now.timeIntervalSince1970
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, created_at = ?, finished_at = NULL,
+                      last_error = NULL, lease_until = NULL, lease_owner = NULL
+                    WHERE id = ? AND state = 'dead' AND length(body) > 0
+                    """,
+                arguments: [time, time, id])
+            if db.changesCount > 0 { return true }
+            // A pending call waiting out its backoff (not one being sent right now) goes first.
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = 'pending'
+                      AND (lease_until IS NULL OR lease_until <= ?)
+                    """,
+                arguments: [time, id, time])
+            return db.changesCount > 0
+        }
+    }
+
+    public func discardOutboxCall(_ id: Int64, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET
+                      last_error = CASE WHEN state = 'pending' THEN 'discarded by an operator'
+                                   ELSE coalesce(last_error, 'dead') || '; discarded by an operator' END,
+                      state = 'dead', finished_at = coalesce(finished_at, ?), chat_id = '', body = X'',
+                      lease_until = NULL, lease_owner = NULL
+                    WHERE id = ? AND (state = 'pending' OR (state = 'dead' AND length(body) > 0))
+                    """,
+                arguments: [now.timeIntervalSince1970, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func outboxOverview(limit: Int) async throws -> OutboxOverview {
+        try await pool.read { db in
+            var overview = OutboxOverview()
+            let counts = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT state, last_error IS NOT NULL AND state = 'pending' AS retrying, COUNT(*) AS n, MIN(created_at) AS oldest
+                    FROM outbox GROUP BY 1, 2
+                    """)
+            for row in counts {
+                let n: Int = row["n"]
+                switch (OutboxState(rawValue: row["state"]), row["retrying"] as Bool) {
+                case (.pending, false): overview.pending += n
+                case (.pending, true): overview.retrying += n
+                case (.sent, _): overview.sent += n
+                case (.dead, _): overview.dead += n
+                case (nil, _): break
+                }
+                if row["state"] == "pending" {
+                    let oldest = Date(timeIntervalSince1970: row["oldest"])
+                    overview.oldestPendingSince = min(overview.oldestPendingSince ?? oldest, oldest)
+                }
+            }
+            overview.attention = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, channel, state, attempts, created_at, next_attempt_at, finished_at, last_error,
+                      length(body) > 0 AS has_body
+                    FROM outbox WHERE state != 'sent' ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map { row in
+                let state = OutboxState(rawValue: row["state"]) ?? .dead
+                return OutboxEntry(
+                    id: row["id"], channel: row["channel"], state: state, attempts: row["attempts"],
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    nextAttemptAt: state == .pending ? Date(timeIntervalSince1970: row["next_attempt_at"]) : nil,
+                    finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    lastError: row["last_error"], retryable: state == .pending || row["has_body"] as Bool)
+            }
+            return overview
+        }
+    }
+
+    public func unansweredQuestions(limit: Int) async throws -> [UnansweredQuestion] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT language, channel, text, received_at FROM unanswered_question ORDER BY id DESC LIMIT ?",
+                arguments: [limit]
+            ).map { row in
+                UnansweredQuestion(
+                    language: row["language"], channel: row["channel"], text: row["text"],
+                    receivedAt: Date(timeIntervalSince1970: row["received_at"]))
+            }
         }
     }
 
@@ -201,6 +315,8 @@ public final class SQLiteMessageStore: MessageStore {
         let claims = limit(policy.claims)
         let conversations = limit(policy.conversations)
         let deliveries = limit(policy.deliveries)
+        let deadLetters = limit(policy.deadLetters)
+        let questions = limit(policy.unansweredQuestions)
         return try await pool.write { db in
             var report = PurgeReport()
             try db.execute(sql: "DELETE FROM inbound_claim WHERE received_at < ?", arguments: [claims])
@@ -209,6 +325,12 @@ public final class SQLiteMessageStore: MessageStore {
             report.conversations = db.changesCount
             try db.execute(sql: "DELETE FROM outbox WHERE state != 'pending' AND finished_at < ?", arguments: [deliveries])
             report.deliveries = db.changesCount
+            try db.execute(
+                sql: "UPDATE outbox SET chat_id = '', body = X'' WHERE state = 'dead' AND length(body) > 0 AND finished_at < ?",
+                arguments: [deadLetters])
+            report.deadLetters = db.changesCount
+            try db.execute(sql: "DELETE FROM unanswered_question WHERE received_at < ?", arguments: [questions])
+            report.unansweredQuestions = db.changesCount
             return report
         }
     }
@@ -222,6 +344,8 @@ public final class SQLiteMessageStore: MessageStore {
             report.pendingReplies = db.changesCount
             try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [pseudonym.value])
             report.deliveries = db.changesCount
+            try db.execute(sql: "DELETE FROM unanswered_question WHERE pseudonym = ?", arguments: [pseudonym.value])
+            report.unansweredQuestions = db.changesCount
             return report
         }
     }
@@ -310,6 +434,7 @@ actor GroupCommitWriter {
             if answered.forget {
                 try db.execute(sql: "DELETE FROM conversation WHERE pseudonym = ?", arguments: [pseudonym])
                 try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [pseudonym])
+                try db.execute(sql: "DELETE FROM unanswered_question WHERE pseudonym = ?", arguments: [pseudonym])
                 pseudonym = ""
             } else {
                 try db.execute(
@@ -318,6 +443,14 @@ actor GroupCommitWriter {
                         ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
                         """,
                     arguments: [pseudonym, try JSONEncoder().encode(answered.state), now])
+                if let question = answered.unanswered {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO unanswered_question(pseudonym, channel, language, text, received_at)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [pseudonym, question.channel, question.language, question.text, now])
+                }
             }
             var ids: [Int64] = []
             for call in answered.calls {

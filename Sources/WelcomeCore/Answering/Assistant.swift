@@ -286,6 +286,15 @@ public struct Assistant: Sendable {
             candidates: [], explanation: nil)
     }
 
+    /// The menu, in the conversation's language (else `hint`'s, else the reference language):
+    /// the answer to what cannot be answered otherwise, such as text longer than the matcher takes.
+    public func fallback(state: inout ConversationState, hint: String?) -> Answer {
+        let language =
+            state.language.flatMap { catalog.languages[$0] != nil ? $0 : nil }
+            ?? hint.flatMap { catalog.languages[$0] != nil ? $0 : nil } ?? catalog.referenceLanguage
+        return fallback(in: language, state: &state)
+    }
+
     private func fallback(in code: String, state: inout ConversationState) -> Answer {
         guard let pack = catalog.languages[code] else {
             return Answer(

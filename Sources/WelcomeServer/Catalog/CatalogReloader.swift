@@ -13,11 +13,13 @@ public struct CatalogReloader: Service {
     /// nil: reload on SIGHUP and `POST /admin/reload` only.
     let interval: Duration?
     let logger: Logger
+    let metrics: BotMetrics?
 
-    public init(catalog: LiveCatalog, interval: Duration?, logger: Logger) {
+    public init(catalog: LiveCatalog, interval: Duration?, logger: Logger, metrics: BotMetrics? = nil) {
         self.catalog = catalog
         self.interval = interval
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -52,10 +54,12 @@ public struct CatalogReloader: Service {
         let outcome = catalog.reload()
         switch outcome {
         case .reloaded(let intents, let languages):
+            metrics?.catalogReload(succeeded: true)
             logger.info(
                 "catalog.reloaded",
                 metadata: ["catalog.reason": "\(reason)", "catalog.intents": "\(intents)", "catalog.languages": "\(languages)"])
         case .failed(let errors):
+            metrics?.catalogReload(succeeded: false)
             logger.error(
                 "catalog.reload_failed",
                 metadata: [

@@ -24,7 +24,7 @@ struct AdminRoutes {
     func register(on router: Router<some RequestContext>) {
         router.post("/admin/reload") { request, _ -> Response in
             try authorize(request)
-            let reloader = CatalogReloader(catalog: services.catalog, interval: nil, logger: logger)
+            let reloader = CatalogReloader(catalog: services.catalog, interval: nil, logger: logger, metrics: services.metrics)
             switch reloader.reload(because: "POST /admin/reload") {
             case .reloaded(let intents, let languages):
                 return try JSONBody.response(ReloadAnswer(result: "reloaded", intents: intents, languages: languages, errors: []))

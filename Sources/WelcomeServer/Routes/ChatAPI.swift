@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
 import Persistence
-import Synchronization
 import WelcomeCore
 
 /// `POST /api/chat`: the web chat's channel. Answers synchronously, with the same JSON shape as
@@ -47,13 +47,35 @@ struct ChatAPI {
     }
 
     func register(on router: Router<some RequestContext>) {
-        router.post("/api/chat") { request, _ -> Response in
-            let chat = try await JSONBody.decode(ChatRequest.self, from: request, limit: maximumBodyBytes)
-            return try JSONBody.response(try await answer(chat))
+        router.post("/api/chat") { request, context -> Response in
+            let started = ContinuousClock.now
+            var logger = context.logger
+            logger[metadataKey: "http.route"] = "/api/chat"
+            do {
+                let chat = try await JSONBody.decode(ChatRequest.self, from: request, limit: maximumBodyBytes)
+                let (response, pseudonym) = try await answer(chat)
+                // What operators need to follow the web chat, as for any channel: never the text.
+                logger.info(
+                    "chat.answered",
+                    metadata: [
+                        "http.status": "200", "answer.outcome": "\(response.outcome)", "answer.language": "\(response.language)",
+                        "answer.intent": "\(response.intent ?? "")", "user.pseudonym": "\(pseudonym.logged)",
+                        "latency.ms": "\(LogRedaction.milliseconds(since: started))",
+                    ])
+                return try JSONBody.response(response)
+            } catch let error as APIError {
+                logger.notice(
+                    "chat.rejected",
+                    metadata: [
+                        "http.status": "\(error.status.code)", "error.type": "\(error.kind)",
+                        "latency.ms": "\(LogRedaction.milliseconds(since: started))",
+                    ])
+                throw error
+            }
         }
     }
 
-    func answer(_ chat: ChatRequest) async throws -> ChatResponse {
+    func answer(_ chat: ChatRequest) async throws -> (ChatResponse, Pseudonym) {
         guard (8...128).contains(chat.session.utf8.count),
             chat.session.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
         else {
@@ -78,8 +100,8 @@ struct ChatAPI {
         }
         let pseudonym = services.pseudonymizer.pseudonym(channel: "web", userID: chat.session)
         let record = InboundRecord(channel: "web", providerMessageID: UUID().uuidString, pseudonym: pseudonym, chatID: "")
-        let result = Mutex<Answer?>(nil)
-        _ = try await services.store.accept(record) { previous in
+        let note = AnswerNote()
+        let outcome = try await services.store.accept(record) { previous in
             var state = previous ?? ConversationState()
             if let language = chat.language, language != state.language || !state.languageChosen {
                 state.language = language
@@ -87,17 +109,20 @@ struct ChatAPI {
             }
             // The input was validated above; respond throws only for over-long text.
             let hint = chat.hint.flatMap { assistant.catalog.languages[$0] != nil ? $0 : nil }
-            let answer = try? assistant.respond(to: input, state: &state, hint: hint)
-            result.withLock { $0 = answer }
-            return Answered(state: state, calls: [], forget: answer?.forgetsPerson ?? false)
+            let answer = services.answer(input, state: &state, hint: hint, assistant: assistant, note: note)
+            return Answered(
+                state: state, calls: [], forget: answer.forgetsPerson,
+                unanswered: services.unansweredQuestion(input, answer: answer, channel: "web"))
         }
-        guard let answer = result.withLock({ $0 }) else {
+        services.count(outcome, note)
+        guard let answer = note.value else {
             throw APIError(.internalServerError, "the message could not be answered")
         }
         let direction = assistant.catalog.languages[answer.language]?.direction ?? .leftToRight
-        return ChatResponse(
+        let response = ChatResponse(
             language: answer.language, direction: direction.rawValue, intent: answer.intent,
             outcome: answer.outcome.rawValue, confidence: (answer.confidence * 1000).rounded() / 1000, reply: answer.reply)
+        return (response, pseudonym)
     }
 }
 

@@ -48,6 +48,12 @@ struct APIError: HTTPResponseError {
         self.message = message
     }
 
+    /// The status as a word for logs (`bad_request`, `content_too_large`): never the message,
+    /// which may quote what was sent.
+    var kind: String {
+        status.reasonPhrase.lowercased().replacing(" ", with: "_")
+    }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
         try JSONBody.response(["error": message], status: status)
     }

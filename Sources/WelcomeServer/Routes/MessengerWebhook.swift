@@ -45,19 +45,17 @@ struct MessengerWebhook {
 
     /// - Parameter logger: the request's logger, which carries its request id.
     func handle(_ request: Request, logger: Logger) async throws -> Response {
-        let started = ContinuousClock.now
-        var logger = logger
-        logger[metadataKey: "webhook.channel"] = "\(adapter.channel.rawValue)"
-        logger[metadataKey: "http.route"] = "\(path)"
-        func milliseconds() -> String { LogRedaction.milliseconds(since: started) }
+        var report = DeliveryReport(channel: adapter.channel.rawValue, route: path, services: services, logger: logger)
         let expected = adapter.webhookContentType.rawValue
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix(expected) else {
+            report.rejected(.malformed, status: .unsupportedMediaType, errorClass: "content_type")
             throw APIError(.unsupportedMediaType, "send the body as \(expected)")
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maximumBodyBytes)
         } catch is NIOTooManyBytesError {
+            report.rejected(.malformed, status: .contentTooLarge, errorClass: "too_large")
             throw APIError(.contentTooLarge, "the body is larger than \(maximumBodyBytes) bytes")
         }
         var headers: [String: String] = [:]
@@ -65,9 +63,7 @@ struct MessengerWebhook {
         let webhook = WebhookRequest(body: Data(buffer.readableBytesView), headers: headers, uri: request.uri.description)
         // 1. Verify the exact bytes before parsing anything.
         guard adapter.isAuthentic(webhook) else {
-            logger.warning(
-                "webhook.rejected",
-                metadata: ["webhook.outcome": "bad_signature", "http.status": "401", "latency.ms": "\(milliseconds())"])
+            report.rejected(.badSignature, status: .unauthorized, errorClass: "signature")
             throw APIError(.unauthorized, "missing or wrong signature")
         }
         // 2. Decode.
@@ -75,36 +71,29 @@ struct MessengerWebhook {
         do {
             decoded = try adapter.decode(webhook)
         } catch {
-            logger.warning(
-                "webhook.rejected",
-                metadata: ["webhook.outcome": "malformed", "http.status": "400", "latency.ms": "\(milliseconds())"])
+            report.rejected(.malformed, status: .badRequest, errorClass: "decode")
             throw APIError(.badRequest, "not a \(adapter.channel.rawValue) webhook")
         }
-        // Statuses of sent messages: recorded against their outbox rows, never answered.
-        for status in decoded.statuses {
-            let state = DeliveryState(rawValue: status.state.rawValue) ?? .sent
-            _ = try await services.store.recordDelivery(
-                channel: status.channel.rawValue, providerMessageID: status.providerMessageID, state: state,
-                error: status.error, at: Date())
-        }
-        // 3–5. Claim, answer and queue each message durably; 6. acknowledge.
         var response = adapter.acknowledgement
-        for message in decoded.messages {
-            let (outcome, pseudonym, inline) = try await Self.accept(message, adapter: adapter, services: services)
-            if let inline { response = inline }
-            logger.info(
-                "webhook.message",
-                metadata: [
-                    "webhook.outcome": outcome == .duplicate ? "duplicate" : "accepted", "user.pseudonym": "\(pseudonym.logged)",
-                ])
+        do {
+            // Statuses of sent messages: recorded against their outbox rows, never answered.
+            for status in decoded.statuses {
+                let state = DeliveryState(rawValue: status.state.rawValue) ?? .sent
+                _ = try await services.store.recordDelivery(
+                    channel: status.channel.rawValue, providerMessageID: status.providerMessageID, state: state,
+                    error: status.error, at: Date())
+            }
+            // 3–5. Claim, answer and queue each message durably; 6. acknowledge.
+            for message in decoded.messages {
+                let (outcome, pseudonym, inline) = try await Self.accept(message, adapter: adapter, services: services)
+                if let inline { response = inline }
+                report.message(outcome, pseudonym: pseudonym)
+            }
+        } catch {
+            report.failed(error)
+            throw error
         }
-        logger.info(
-            "webhook.handled",
-            metadata: [
-                "webhook.outcome": decoded.messages.isEmpty ? (decoded.statuses.isEmpty ? "ignored" : "status") : "accepted",
-                "webhook.messages": "\(decoded.messages.count)", "webhook.statuses": "\(decoded.statuses.count)",
-                "webhook.ignored": "\(decoded.ignored.count)", "http.status": "200", "latency.ms": "\(milliseconds())",
-            ])
+        report.handled(statuses: decoded.statuses.count, ignored: decoded.ignored.count)
         return Response(
             status: .ok, headers: [.contentType: response.contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
@@ -121,17 +110,21 @@ struct MessengerWebhook {
         let record = InboundRecord(
             channel: channel, providerMessageID: message.providerMessageID, pseudonym: pseudonym, chatID: message.chatID)
         let inline = InlineReply()
+        let note = AnswerNote()
         let assistant = services.assistant
         let outcome = try await services.store.accept(record) { previous in
             var state = previous ?? ConversationState()
-            let (reply, forget) = assistant.reply(to: message, state: &state)
+            let answer = services.answer(
+                message.input, state: &state, hint: message.languageHint, assistant: assistant, note: note)
+            let question = services.unansweredQuestion(message.input, answer: answer, channel: channel)
             if message.replyInResponse {
-                inline.set(adapter.webhookResponse(reply, to: message))
-                return Answered(state: state, calls: [], forget: forget)
+                inline.set(adapter.webhookResponse(answer.reply, to: message))
+                return Answered(state: state, calls: [], forget: answer.forgetsPerson, unanswered: question)
             }
-            let calls = adapter.render(reply, to: message.chatID).map { OutboundCall(method: $0.method, body: $0.body) }
-            return Answered(state: state, calls: calls, forget: forget)
+            let calls = adapter.render(answer.reply, to: message.chatID).map { OutboundCall(method: $0.method, body: $0.body) }
+            return Answered(state: state, calls: calls, forget: answer.forgetsPerson, unanswered: question)
         }
+        services.count(outcome, note)
         return (outcome, pseudonym, inline.value)
     }
 }
@@ -143,19 +136,4 @@ private final class InlineReply: Sendable {
     func set(_ response: WebhookResponse) { storage.withLock { $0 = response } }
 
     var value: WebhookResponse? { storage.withLock { $0 } }
-}
-
-extension Assistant {
-    /// The reply to a decoded message, whatever it holds (text too long for the matcher gets
-    /// the menu rather than no answer), and whether the person confirmed "delete my data".
-    func reply(to message: InboundMessage, state: inout ConversationState) -> (reply: Reply, forgetsPerson: Bool) {
-        do {
-            let answer = try respond(to: message.input, state: &state, hint: message.languageHint)
-            return (answer.reply, answer.forgetsPerson)
-        } catch {
-            let language = state.language ?? message.languageHint ?? catalog.referenceLanguage
-            let pack = catalog.languages[language] ?? catalog.languages[catalog.referenceLanguage]
-            return (pack.map { composer.fallback(in: $0) } ?? Reply(text: "…"), false)
-        }
-    }
 }

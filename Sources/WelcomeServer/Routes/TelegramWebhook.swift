@@ -21,56 +21,42 @@ struct TelegramWebhook {
     }
 
     func handle(_ request: Request, logger: Logger = Logger(label: "welcomebot")) async throws -> Response {
-        let started = ContinuousClock.now
-        var logger = logger
-        logger[metadataKey: "webhook.channel"] = "telegram"
-        logger[metadataKey: "http.route"] = "/webhooks/telegram"
-        func milliseconds() -> String { LogRedaction.milliseconds(since: started) }
+        var report = DeliveryReport(channel: "telegram", route: "/webhooks/telegram", services: services, logger: logger)
         // 1. Verify before reading or parsing anything.
         guard verifier.isAuthentic(headerValue: request.headers[HTTPField.Name(TelegramVerifier.header)!]) else {
-            logger.warning(
-                "webhook.rejected",
-                metadata: ["webhook.outcome": "bad_signature", "http.status": "401", "latency.ms": "\(milliseconds())"])
+            report.rejected(.badSignature, status: .unauthorized, errorClass: "signature")
             throw APIError(.unauthorized, "missing or wrong secret token")
         }
-        let buffer = try await JSONBody.read(request, limit: maximumBodyBytes)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await JSONBody.read(request, limit: maximumBodyBytes)
+        } catch let error as APIError {
+            report.rejected(
+                .malformed, status: error.status, errorClass: error.status == .contentTooLarge ? "too_large" : "content_type")
+            throw error
+        }
         // 2. Decode.
         let decoded: DecodedWebhook
         do {
             decoded = try TelegramDecoder().decode(Data(buffer.readableBytesView))
         } catch {
-            logger.warning(
-                "webhook.rejected",
-                metadata: ["webhook.outcome": "malformed", "http.status": "400", "latency.ms": "\(milliseconds())"])
+            report.rejected(.malformed, status: .badRequest, errorClass: "decode")
             throw APIError(.badRequest, "not a Telegram update")
         }
-        let messages = decoded.messages
-        // Authentic but not for us: acknowledged, or Telegram would resend it.
-        guard !messages.isEmpty else {
-            logger.info(
-                "webhook.handled",
-                metadata: ["webhook.outcome": "ignored", "http.status": "200", "latency.ms": "\(milliseconds())"])
-            return Response(status: .ok)
-        }
-        // 3–5. Claim, answer and enqueue, one durable transaction per message.
+        // 3–5. Claim, answer and enqueue, one durable transaction per message. Authentic
+        // updates with nothing to answer are acknowledged too, or Telegram would resend them.
         do {
-            for (outcome, pseudonym) in try await Self.accept(messages, services: services) {
-                logger.info(
-                    "webhook.message",
-                    metadata: [
-                        "webhook.outcome": outcome == .duplicate ? "duplicate" : "accepted",
-                        "user.pseudonym": "\(pseudonym.logged)",
-                    ])
+            for (outcome, pseudonym) in try await Self.accept(decoded.messages, services: services) {
+                report.message(outcome, pseudonym: pseudonym)
             }
         } catch is TelegramChatIDError {
+            report.rejected(.malformed, status: .badRequest, errorClass: "decode")
             throw APIError(.badRequest, "not a Telegram chat id")
+        } catch {
+            report.failed(error)
+            throw error
         }
-        logger.info(
-            "webhook.handled",
-            metadata: [
-                "webhook.outcome": "accepted", "webhook.messages": "\(messages.count)", "http.status": "200",
-                "latency.ms": "\(milliseconds())",
-            ])
+        report.handled(ignored: decoded.ignored.count)
         // 6. Acknowledge.
         return Response(status: .ok)
     }
@@ -87,29 +73,34 @@ struct TelegramWebhook {
                 channel: Channel.telegram.rawValue, providerMessageID: message.providerMessageID, pseudonym: pseudonym,
                 chatID: message.chatID)
             let assistant = services.assistant
+            let note = AnswerNote()
             let outcome = try await services.store.accept(record) { previous in
-                answer(message, chatID: chatID, state: previous, assistant: assistant)
+                answer(message, chatID: chatID, state: previous, assistant: assistant, services: services, note: note)
             }
+            services.count(outcome, note)
             results.append((outcome, pseudonym))
         }
         return results
     }
 
-    /// Pure: the calls that answer one message, and the conversation's new state.
-    static func answer(_ message: InboundMessage, chatID: Int64, state previous: ConversationState?, assistant: Assistant)
-        -> Answered
-    {
+    /// The calls that answer one message, and the conversation's new state.
+    static func answer(
+        _ message: InboundMessage, chatID: Int64, state previous: ConversationState?, assistant: Assistant,
+        services: BotServices, note: AnswerNote
+    ) -> Answered {
         var state = previous ?? ConversationState()
         var calls: [OutboundCall] = []
         if let callbackQueryID = message.callbackQueryID {
             // First, so the button stops spinning even if the answer takes a moment to go out.
             calls.append(OutboundCall(method: "answerCallbackQuery", body: TelegramAPI.answerCallbackQuery(callbackQueryID)))
         }
-        let (reply, forget) = assistant.reply(to: message, state: &state)
-        for sendMessage in TelegramRenderer().render(reply, chatID: chatID) {
+        let answer = services.answer(message.input, state: &state, hint: message.languageHint, assistant: assistant, note: note)
+        for sendMessage in TelegramRenderer().render(answer.reply, chatID: chatID) {
             calls.append(OutboundCall(method: "sendMessage", body: TelegramAPI.encode(sendMessage)))
         }
-        return Answered(state: state, calls: calls, forget: forget)
+        return Answered(
+            state: state, calls: calls, forget: answer.forgetsPerson,
+            unanswered: services.unansweredQuestion(message.input, answer: answer, channel: Channel.telegram.rawValue))
     }
 }
 

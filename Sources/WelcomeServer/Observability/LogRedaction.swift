@@ -15,6 +15,8 @@ public enum LogRedaction {
         "user.pseudonym", "outbox.id", "outbox.reason", "outbox.state", "messenger.channel",
         "error.type", "retention.claims", "retention.conversations", "retention.deliveries",
         "catalog.reason", "catalog.intents", "catalog.languages", "catalog.errors", "catalog.first_error",
+        "answer.outcome", "answer.language", "answer.intent", "retention.dead_letters", "retention.questions",
+        "admin.action",
     ]
 
     /// What a log line may say of `metadata`: allowed keys only, flattened, values scrubbed.
