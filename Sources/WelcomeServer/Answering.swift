@@ -12,11 +12,18 @@ extension BotServices {
     func answer(
         _ input: Input, state: inout ConversationState, hint: String?, assistant: Assistant, note: AnswerNote
     ) -> Answer {
-        let answer: Answer
+        var answer: Answer
         do {
             answer = try assistant.respond(to: input, state: &state, hint: hint)
         } catch {
             answer = assistant.fallback(state: &state, hint: hint)
+        }
+        // The privacy answer must say so when questions are kept.
+        if keepsUnansweredQuestions, answer.outcome == .matched, answer.intent == ReplyComposer.privacyIntent,
+            let pack = assistant.catalog.languages[answer.language]
+        {
+            answer.reply.text +=
+                "\n\n" + pack.texts.questionsKept.replacingOccurrences(of: "{days}", with: "\(unansweredQuestionDays)")
         }
         note.set(answer)
         return answer

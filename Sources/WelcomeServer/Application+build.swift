@@ -16,11 +16,14 @@ public func buildApplication(
     sender: OutboxSender.Settings = OutboxSender.Settings(), logger: Logger = Logger(label: "welcomebot")
 ) throws -> some ApplicationProtocol {
     let router = Router()
-    router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
+    router.add(middleware: RouteTemplateMiddleware())
     HealthRoutes(services: services).register(on: router)
     MetricsRoute(services: services, token: settings.metricsToken).register(on: router)
     ChatAPI(services: services, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
-    try ChatPage(catalog: services.assistant.catalog).register(on: router)
+    try ChatPage(
+        catalog: services.assistant.catalog,
+        questionDays: services.keepsUnansweredQuestions ? services.unansweredQuestionDays : nil
+    ).register(on: router)
     var transports: [String: any MessengerTransport] = [:]
     // One libcurl client (one thread, one connection cache) for every channel, made when the
     // first channel needs it.
@@ -57,7 +60,7 @@ public func buildApplication(
                 catalog: services.catalog, interval: settings.reloadInterval, logger: logger, metrics: services.metrics))
     }
     var app = Application(
-        router: router,
+        responder: MeteredResponder(inner: router.buildResponder(), metrics: services.metrics),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "WelcomeBot"),
         logger: logger)
     if !transports.isEmpty {

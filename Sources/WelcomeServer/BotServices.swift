@@ -13,6 +13,8 @@ public struct BotServices: Sendable {
     /// Keep questions nothing answered, scrubbed, for staff to improve the intent files. Off
     /// unless the operator turns it on (`UNANSWERED_QUESTIONS=keep`).
     public var keepsUnansweredQuestions: Bool
+    /// How long they are kept, for what the bot tells people about it.
+    public var unansweredQuestionDays = 30
 
     /// The assistant on the current catalog. A request takes it once and finishes on it.
     public var assistant: Assistant { catalog.assistant }

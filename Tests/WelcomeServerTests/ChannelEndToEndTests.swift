@@ -266,12 +266,13 @@ extension ChannelPlayer {
 }
 
 /// The real server with the real libcurl client, configured for one channel, against a fake API.
-private func endToEnd(
-    _ player: ChannelPlayer, logger: Logger = Logger(label: "welcomebot"),
+func channelEndToEnd(
+    _ player: ChannelPlayer, logger: Logger = Logger(label: "welcomebot"), keepsUnansweredQuestions: Bool = false,
+    adminToken: String? = nil,
     _ body: @Sendable (any TestClientProtocol, FakeMessengerAPI, TestServer) async throws -> Void
 ) async throws {
     let fake = FakeMessengerAPI(answer: player.sendAnswer)
-    let server = try TestServer()
+    let server = try TestServer(keepsUnansweredQuestions: keepsUnansweredQuestions)
     defer { server.remove() }
     var sender = OutboxSender.Settings()
     sender.pollInterval = .milliseconds(20)
@@ -280,6 +281,7 @@ private func endToEnd(
     let senderSettings = sender
     try await fake.application().test(.live) { api in
         var settings = server.settings
+        settings.adminToken = adminToken
         player.configure(&settings, "http://127.0.0.1:\(api.port!)")
         let app = try buildApplication(
             settings: settings, services: server.services, http: CurlHTTPClient(), sender: senderSettings, logger: logger)
@@ -289,7 +291,7 @@ private func endToEnd(
     }
 }
 
-private func post(
+func postWebhook(
     _ client: any TestClientProtocol, _ player: ChannelPlayer, _ request: (headers: HTTPFields, body: String)
 ) async throws -> (HTTPResponse.Status, String) {
     try await client.execute(
@@ -298,7 +300,7 @@ private func post(
     ) { ($0.status, String(buffer: $0.body)) }
 }
 
-private func eventually(_ seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
+func waitUntil(_ seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
@@ -307,7 +309,7 @@ private func eventually(_ seconds: Double = 5, _ condition: () async throws -> B
     return false
 }
 
-private func count(_ server: TestServer, _ sql: String) async throws -> Int {
+func countRows(_ server: TestServer, _ sql: String) async throws -> Int {
     let store = try #require(server.services.store as? SQLiteMessageStore)
     return try await store.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
 }
@@ -316,12 +318,12 @@ private func count(_ server: TestServer, _ sql: String) async throws -> Int {
 struct ChannelEndToEndTests {
     @Test("a signed message gets exactly one valid reply to the right person", arguments: ChannelPlayer.all)
     func oneReply(player: ChannelPlayer) async throws {
-        try await endToEnd(player) { client, fake, server in
+        try await channelEndToEnd(player) { client, fake, server in
             for request in player.webhooks([.init(id: "101", user: "4915100000001", text: "wann habt ihr offen?")], false) {
-                let (status, _) = try await post(client, player, request)
+                let (status, _) = try await postWebhook(client, player, request)
                 #expect(status == .ok)
             }
-            #expect(try await eventually { fake.received.count >= 1 })
+            #expect(try await waitUntil { fake.received.count >= 1 })
             try await Task.sleep(for: .milliseconds(200))
             let calls = fake.received
             #expect(calls.count == 1)
@@ -331,34 +333,34 @@ struct ChannelEndToEndTests {
             #expect(recipient == "4915100000001")
             #expect(problems.isEmpty, "\(problems)")
             #expect(String(decoding: call.body, as: UTF8.self).contains("Montag"))
-            #expect(try await eventually { try await server.services.store.outboxCounts() == [.sent: 1] })
+            #expect(try await waitUntil { try await server.services.store.outboxCounts() == [.sent: 1] })
         }
     }
 
     @Test("a forged signature gets 401 and nothing is stored or sent", arguments: ChannelPlayer.all)
     func forged(player: ChannelPlayer) async throws {
-        try await endToEnd(player) { client, fake, server in
+        try await channelEndToEnd(player) { client, fake, server in
             for request in player.webhooks([.init(id: "201", user: "4915100000002", text: "hallo")], true) {
-                let (status, _) = try await post(client, player, request)
+                let (status, _) = try await postWebhook(client, player, request)
                 #expect(status == .unauthorized)
             }
             try await Task.sleep(for: .milliseconds(200))
             #expect(fake.received.isEmpty)
-            #expect(try await count(server, "SELECT COUNT(*) FROM inbound_claim") == 0)
-            #expect(try await count(server, "SELECT COUNT(*) FROM outbox") == 0)
+            #expect(try await countRows(server, "SELECT COUNT(*) FROM inbound_claim") == 0)
+            #expect(try await countRows(server, "SELECT COUNT(*) FROM outbox") == 0)
         }
     }
 
     @Test("a message delivered three times is answered once", arguments: ChannelPlayer.all)
     func redelivered(player: ChannelPlayer) async throws {
-        try await endToEnd(player) { client, fake, _ in
+        try await channelEndToEnd(player) { client, fake, _ in
             for _ in 0..<3 {
                 for request in player.webhooks([.init(id: "301", user: "4915100000003", text: "Adresse")], false) {
-                    let (status, _) = try await post(client, player, request)
+                    let (status, _) = try await postWebhook(client, player, request)
                     #expect(status == .ok)
                 }
             }
-            #expect(try await eventually { fake.received.count >= 1 })
+            #expect(try await waitUntil { fake.received.count >= 1 })
             try await Task.sleep(for: .milliseconds(300))
             #expect(fake.received.count == 1)
         }
@@ -366,13 +368,13 @@ struct ChannelEndToEndTests {
 
     @Test("a status report is recorded against the sent message and not answered", arguments: ChannelPlayer.all)
     func status(player: ChannelPlayer) async throws {
-        try await endToEnd(player) { client, fake, server in
+        try await channelEndToEnd(player) { client, fake, server in
             for request in player.webhooks([.init(id: "401", user: "4915100000004", text: "Adresse")], false) {
-                _ = try await post(client, player, request)
+                _ = try await postWebhook(client, player, request)
             }
-            #expect(try await eventually { try await server.services.store.outboxCounts() == [.sent: 1] })
+            #expect(try await waitUntil { try await server.services.store.outboxCounts() == [.sent: 1] })
             let report = player.status(player.providerID(1))
-            let (status, _) = try await post(client, player, (report.headers, report.body))
+            let (status, _) = try await postWebhook(client, player, (report.headers, report.body))
             #expect(status == .ok)
             let store = try #require(server.services.store as? SQLiteMessageStore)
             let row = try await store.pool.read { db -> [String?] in
@@ -393,7 +395,7 @@ struct ChannelEndToEndTests {
 
     @Test("several messages at once are each answered, to each person", arguments: ChannelPlayer.all)
     func batch(player: ChannelPlayer) async throws {
-        try await endToEnd(player) { client, fake, _ in
+        try await channelEndToEnd(player) { client, fake, _ in
             let messages: [ChannelPlayer.Incoming] = [
                 .init(id: "501", user: "4915100000051", text: "Adresse"),
                 .init(id: "502", user: "4915100000052", text: "wann habt ihr offen"),
@@ -401,11 +403,11 @@ struct ChannelEndToEndTests {
             ]
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for request in player.webhooks(messages, false) {
-                    group.addTask { try await post(client, player, request).0 }
+                    group.addTask { try await postWebhook(client, player, request).0 }
                 }
                 for try await status in group { #expect(status == .ok) }
             }
-            #expect(try await eventually { fake.received.count >= 3 })
+            #expect(try await waitUntil { fake.received.count >= 3 })
             try await Task.sleep(for: .milliseconds(300))
             let recipients = Set(fake.received.compactMap { player.inspect($0.body).recipient })
             #expect(fake.received.count == 3)
@@ -421,15 +423,15 @@ struct ChannelEndToEndTests {
         let logger = Logger(label: "welcomebot") { BotLogHandler(label: $0, level: .trace, sink: sink) }
         let text = "Meine Nummer ist 0176 1234567, mail an fatima@example.org: wann habt ihr offen?"
         let user = "4915111122233"
-        try await endToEnd(player, logger: logger) { client, _, server in
+        try await channelEndToEnd(player, logger: logger) { client, _, server in
             let message = player.webhooks([.init(id: "801", user: user, text: text)], false)
-            for request in message + message { _ = try await post(client, player, request) }
+            for request in message + message { _ = try await postWebhook(client, player, request) }
             for request in player.webhooks([.init(id: "802", user: user, text: "Adresse")], true) {
-                _ = try await post(client, player, request)
+                _ = try await postWebhook(client, player, request)
             }
-            #expect(try await eventually { try await server.services.store.outboxCounts()[.sent] == 1 })
+            #expect(try await waitUntil { try await server.services.store.outboxCounts()[.sent] == 1 })
             let report = player.status(player.providerID(1))
-            _ = try await post(client, player, (report.headers, report.body))
+            _ = try await postWebhook(client, player, (report.headers, report.body))
         }
         let lines = sink.captured
         #expect(lines.contains { $0.contains(#""webhook.outcome":"accepted""#) })
@@ -454,27 +456,27 @@ struct ChannelEndToEndTests {
     func deleteMyData() async throws {
         let player = ChannelPlayer.sms
         let user = "+4915100000090"
-        try await endToEnd(player) { client, fake, server in
+        try await channelEndToEnd(player) { client, fake, server in
             for (id, text) in [("901", "Datenschutz"), ("902", "/delete"), ("903", "1")] {
                 for request in player.webhooks([.init(id: id, user: user, text: text)], false) {
-                    _ = try await post(client, player, request)
+                    _ = try await postWebhook(client, player, request)
                 }
                 // One at a time, as a person answers what they read.
-                #expect(try await eventually { fake.received.count >= Int(id)! - 900 })
+                #expect(try await waitUntil { fake.received.count >= Int(id)! - 900 })
             }
             // The two earlier replies' records went with the person; only the confirmation's stays.
-            #expect(try await eventually { try await server.services.store.outboxCounts() == [.sent: 1] })
+            #expect(try await waitUntil { try await server.services.store.outboxCounts() == [.sent: 1] })
             let bodies = fake.received.map { String(decoding: $0.body, as: UTF8.self).removingPercentEncoding ?? "" }
             #expect(bodies.count == 3)
             #expect(bodies[0].contains("1. Meine Daten l"))
             #expect(bodies[1].contains("1. Ja, l"))
             #expect(bodies[2].contains("Erledigt"))
             let pseudonym = server.services.pseudonymizer.pseudonym(channel: "sms", userID: user).value
-            #expect(try await count(server, "SELECT COUNT(*) FROM conversation WHERE pseudonym = '\(pseudonym)'") == 0)
-            #expect(try await count(server, "SELECT COUNT(*) FROM outbox WHERE pseudonym = '\(pseudonym)'") == 0)
-            #expect(try await count(server, "SELECT COUNT(*) FROM conversation") == 0)
+            #expect(try await countRows(server, "SELECT COUNT(*) FROM conversation WHERE pseudonym = '\(pseudonym)'") == 0)
+            #expect(try await countRows(server, "SELECT COUNT(*) FROM outbox WHERE pseudonym = '\(pseudonym)'") == 0)
+            #expect(try await countRows(server, "SELECT COUNT(*) FROM conversation") == 0)
             // The confirmation itself was sent, and its record names nobody.
-            #expect(try await count(server, "SELECT COUNT(*) FROM outbox WHERE pseudonym = '' AND state = 'sent'") == 1)
+            #expect(try await countRows(server, "SELECT COUNT(*) FROM outbox WHERE pseudonym = '' AND state = 'sent'") == 1)
         }
     }
 }

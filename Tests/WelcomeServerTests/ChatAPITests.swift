@@ -27,7 +27,7 @@ struct TestServer {
     }()
 
     /// - Parameter catalog: a catalog that reloads from files; the shipped one, fixed, when nil.
-    init(catalog: LiveCatalog? = nil) throws {
+    init(catalog: LiveCatalog? = nil, keepsUnansweredQuestions: Bool = false) throws {
         folder = NSTemporaryDirectory() + "welcomebot-server-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var settings = ServerSettings()
@@ -38,7 +38,8 @@ struct TestServer {
         services = BotServices(
             catalog: catalog ?? LiveCatalog(assistant: Assistant(catalog: Self.catalog)),
             store: try SQLiteMessageStore(path: settings.databasePath),
-            pseudonymizer: try Pseudonymizer(key: [UInt8](repeating: 1, count: 32)))
+            pseudonymizer: try Pseudonymizer(key: [UInt8](repeating: 1, count: 32)),
+            keepsUnansweredQuestions: keepsUnansweredQuestions)
     }
 
     func remove() {

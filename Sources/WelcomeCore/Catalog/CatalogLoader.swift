@@ -284,7 +284,7 @@ struct LanguageReader {
     static let textFields = ["fallback", "did-you-mean", "closed", "as-of", "choose-language"]
     /// Texts of the "delete my data" conversation; a language without them gets English ones
     /// and a warning.
-    static let deletionTextFields = ["delete-offer", "delete-confirm", "delete-yes", "deleted"]
+    static let deletionTextFields = ["delete-offer", "delete-confirm", "delete-yes", "deleted", "questions-kept"]
     static let intentFields = ["title", "keywords", "exclude", "answer", "buttons", "examples", "priority"]
     static let minimumExamples = 5
 
@@ -410,7 +410,7 @@ struct LanguageReader {
         texts.location = field.at
         for (name, keyPath) in [
             ("delete-offer", \LanguagePack.Texts.deleteOffer), ("delete-confirm", \.deleteConfirm), ("delete-yes", \.deleteYes),
-            ("deleted", \.deleted),
+            ("deleted", \.deleted), ("questions-kept", \.questionsKept),
         ] {
             if fields[name] != nil, let value = text(name) { texts[keyPath: keyPath] = value }
         }

@@ -246,6 +246,10 @@ public struct LanguagePack: Sendable {
         public var deleteYes = "Yes, delete"
         public var deleted =
             "Done: I deleted your language setting, your last choices and any replies not yet sent. Your chat history stays in your messenger app – please delete it there."
+        /// Added to the privacy answer when the operator keeps unanswered questions, so that
+        /// the answer stays true; `{days}` is the retention period.
+        public var questionsKept =
+            "If I cannot answer a question, it is kept for {days} days without names, phone numbers or e-mail addresses, so that staff can add the answer. \"Delete my data\" deletes these questions too."
 
         /// The optional texts this file does not give (English is used), and where `texts` is,
         /// for the linter.

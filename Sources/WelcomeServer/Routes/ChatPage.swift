@@ -8,7 +8,14 @@ import WelcomeCore
 struct ChatPage {
     let html: String
 
-    init(catalog: IntentCatalog) throws {
+    /// The page's privacy line when unanswered questions are not kept, and when they are.
+    static let notice = "No names, no message texts are stored. · Keine Namen, keine Nachrichten werden gespeichert."
+    static func questionsNotice(days: Int) -> String {
+        "No names are stored; questions the bot cannot answer are kept \(days) days without names or numbers. · Keine Namen werden gespeichert; unbeantwortete Fragen werden \(days) Tage ohne Namen und Nummern aufbewahrt."
+    }
+
+    /// - Parameter questionDays: how long unanswered questions are kept; nil when they are not.
+    init(catalog: IntentCatalog, questionDays: Int? = nil) throws {
         guard let url = Bundle.module.url(forResource: "chat", withExtension: "html"),
             let template = try? String(contentsOf: url, encoding: .utf8)
         else {
@@ -20,6 +27,7 @@ struct ChatPage {
                 #"<li><button type="button" data-lang="\#(code)" lang="\#(code)" dir="\#(pack.direction.rawValue)" aria-pressed="false">\#(Self.escape(pack.name))</button></li>"#
         }
         html = template.replacingOccurrences(of: "<!--LANGUAGES-->", with: items.joined(separator: "\n      "))
+            .replacingOccurrences(of: Self.notice, with: questionDays.map(Self.questionsNotice(days:)) ?? Self.notice)
     }
 
     func register(on router: Router<some RequestContext>) {
