@@ -69,13 +69,15 @@ struct ForgetCommand: AsyncParsableCommand {
                 report.conversations += found.conversations
                 report.pendingReplies += found.pendingReplies
                 report.deliveries += found.deliveries
+                report.unansweredQuestions += found.unansweredQuestions
             }
             if report.total == 0 {
                 Terminal.print("Nothing was stored for this person on \(channel).")
             } else {
                 Terminal.print(
                     "Deleted for this person on \(channel): \(report.conversations) conversation state, "
-                        + "\(report.pendingReplies) replies not yet sent, \(report.deliveries) delivery records.")
+                        + "\(report.pendingReplies) replies not yet sent, \(report.deliveries) delivery records, "
+                        + "\(report.unansweredQuestions) unanswered questions.")
             }
             Terminal.print("The chat history inside the messenger app must be deleted there, by the person.")
         } catch {

@@ -27,7 +27,8 @@ struct ForgetCommandTests {
         #expect(run.exitCode == 0, "\(run.errors)")
         #expect(
             run.lines.first
-                == "Deleted for this person on whatsapp: 1 conversation state, 1 replies not yet sent, 0 delivery records.")
+                == "Deleted for this person on whatsapp: 1 conversation state, 1 replies not yet sent, 0 delivery records, 0 unanswered questions."
+        )
         #expect(run.output.contains("must be deleted there"))
         #expect(try await store.conversation(pseudonym) == nil)
         #expect(try await store.outboxCounts().isEmpty)

@@ -128,7 +128,7 @@ struct DashboardPage {
             <dl>
             <dt>\(Self.escape(text.loadedAt))</dt><dd>\(time(status.loadedAt))</dd>
             <dt>\(Self.escape(text.lastAttempt))</dt><dd>\(time(status.lastAttempt))</dd>
-            <dt>\(Self.escape(text.reloads))</dt><dd dir="ltr">\(status.successfulReloads) / \(status.failedReloads)</dd>
+            <dt>\(Self.escape(text.reloads))</dt><dd><span dir="ltr">\(status.successfulReloads) / \(status.failedReloads)</span></dd>
             </dl>
             \(button(text.reloadNow, action: "/admin/reload"))
 
@@ -140,7 +140,8 @@ struct DashboardPage {
                 status.errors.map { error in
                     [
                         "<code dir=\"ltr\">\(Self.escape(error.file))</code>", "<span dir=\"ltr\">\(error.line)</span>",
-                        Self.escape(error.message), Self.escape(error.fix),
+                        "<span dir=\"auto\">\(Self.escape(error.message))</span>",
+                        "<span dir=\"auto\">\(Self.escape(error.fix))</span>",
                     ]
                 }, id: "catalog-errors")
         }
