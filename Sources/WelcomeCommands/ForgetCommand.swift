@@ -54,14 +54,14 @@ struct ForgetCommand: AsyncParsableCommand {
                 "Error: no pseudonym key at \(settings.keyFilePath) and no PSEUDONYM_KEY: give --data the folder 'serve' uses.")
             throw ExitCode(1)
         }
-        guard FileManager.default.fileExists(atPath: settings.databasePath) else {
+        guard settings.databaseURL != nil || FileManager.default.fileExists(atPath: settings.databasePath) else {
             Terminal.printError("Error: no database at \(settings.databasePath): give --data the folder 'serve' uses.")
             throw ExitCode(1)
         }
         do {
             let key = try Pseudonymizer.loadKey(environmentValue: settings.pseudonymKey, keyFile: settings.keyFilePath)
             let pseudonymizer = try Pseudonymizer(key: key)
-            let store = try SQLiteMessageStore(path: settings.databasePath)
+            let store = try await openStore(settings)
             var report = ForgetReport()
             // The number as the person gave it and as the messenger writes it (with and without '+').
             for id in Set(Self.forms(of: user, channel: channel)) {

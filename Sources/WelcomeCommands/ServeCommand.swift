@@ -58,9 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
             let key = try Pseudonymizer.loadKey(environmentValue: settings.pseudonymKey, keyFile: settings.keyFilePath)
             var services = BotServices(
                 catalog: LiveCatalog(assistant: Assistant(catalog: catalog), directory: settings.intentsDirectory),
-                store: try SQLiteMessageStore(path: settings.databasePath), pseudonymizer: try Pseudonymizer(key: key),
+                store: try await openStore(settings, logger: logger), pseudonymizer: try Pseudonymizer(key: key),
                 keepsUnansweredQuestions: settings.keepsUnansweredQuestions)
-            services.unansweredQuestionDays = Int(settings.retention.unansweredQuestions.components.seconds / 86_400)
+            services.retention = settings.retention
             let app = try buildApplication(settings: settings, services: services, logger: logger)
             Terminal.print("WelcomeBot: the web chat is at http://\(settings.host):\(settings.port)/ (Ctrl-C stops)")
             try await app.runService()

@@ -24,7 +24,7 @@ struct SettingsReader {
         "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_APP_SECRET_PREVIOUS", "WHATSAPP_VERIFY_TOKEN",
         "MESSENGER_PAGE_ACCESS_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_APP_SECRET_PREVIOUS", "MESSENGER_VERIFY_TOKEN",
         "VIBER_AUTH_TOKEN", "VIBER_AUTH_TOKEN_PREVIOUS",
-        "TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS", "ADMIN_TOKEN", "METRICS_TOKEN",
+        "TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS", "ADMIN_TOKEN", "METRICS_TOKEN", "DATABASE_URL",
     ]
 
     func read() throws -> ServerSettings {
@@ -43,6 +43,20 @@ struct SettingsReader {
         settings.pseudonymKey = try secret("PSEUDONYM_KEY")
         settings.adminToken = try secret("ADMIN_TOKEN")
         settings.metricsToken = try secret("METRICS_TOKEN")
+        // A URL with a password: a secret, read from the environment only.
+        settings.databaseURL = try secret("DATABASE_URL")
+        if let url = settings.databaseURL {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw SettingsError("DATABASE_URL must start with postgres:// (PostgreSQL); leave it unset for SQLite")
+            }
+            // Every instance must turn a user id into the same pseudonym, so the key cannot be a
+            // file each machine makes for itself.
+            guard settings.pseudonymKey != nil else {
+                throw SettingsError(
+                    "with DATABASE_URL set, PSEUDONYM_KEY must be set too (the same on every instance): generate one with `openssl rand -hex 32`"
+                )
+            }
+        }
         let questions = reader.string(forKey: "unanswered.questions", default: "discard").lowercased()
         guard questions == "keep" || questions == "discard" else {
             throw SettingsError("unanswered.questions (UNANSWERED_QUESTIONS) must be keep or discard, not '\(questions)'")

@@ -13,8 +13,11 @@ public struct BotServices: Sendable {
     /// Keep questions nothing answered, scrubbed, for staff to improve the intent files. Off
     /// unless the operator turns it on (`UNANSWERED_QUESTIONS=keep`).
     public var keepsUnansweredQuestions: Bool
-    /// How long they are kept, for what the bot tells people about it.
-    public var unansweredQuestionDays = 30
+    /// How long each kind of row is kept, for what the bot and the dashboard tell people.
+    public var retention = RetentionPolicy()
+
+    /// How long unanswered questions are kept, in days.
+    public var unansweredQuestionDays: Int { retention.unansweredQuestions.days }
 
     /// The assistant on the current catalog. A request takes it once and finishes on it.
     public var assistant: Assistant { catalog.assistant }
@@ -39,4 +42,9 @@ public struct BotServices: Sendable {
             catalog: LiveCatalog(assistant: assistant), store: store, pseudonymizer: pseudonymizer,
             keepsUnansweredQuestions: keepsUnansweredQuestions)
     }
+}
+
+extension Duration {
+    /// Whole days, as retention periods are set.
+    var days: Int { Int(components.seconds / 86_400) }
 }

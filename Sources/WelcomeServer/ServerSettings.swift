@@ -8,6 +8,9 @@ public struct ServerSettings: Sendable {
     public var port = 8080
     /// Where the database and the pseudonym key file live.
     public var dataDirectory = "data"
+    /// `postgres://…`: the store is on PostgreSQL, shared by every instance; nil keeps SQLite
+    /// in the data folder.
+    public var databaseURL: String?
     public var intentsDirectory = "Intents"
     /// Webhook and API bodies larger than this are refused with 413 before they are read whole.
     public var maximumBodyBytes = 64 * 1024

@@ -38,174 +38,183 @@ private func answer(language: String = "de", calls: Int = 1) -> @Sendable (Conve
 
 @Suite("SQLite message store")
 struct SQLiteMessageStoreTests {
-    @Test("a new message is claimed, its state saved and its replies queued; a redelivery does nothing")
-    func claimOnce() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        let store = database.store
-        let first = try await store.accept(record("1"), answer: answer(calls: 2))
-        guard case .accepted(let ids) = first else {
-            Issue.record("not accepted")
-            return
-        }
-        #expect(ids.count == 2)
-        #expect(try await store.accept(record("1"), answer: answer(calls: 2)) == .duplicate)
-        #expect(try await store.accept(record("1"), answer: answer(calls: 2)) == .duplicate)
-        #expect(try await store.outboxCounts() == [.pending: 2])
-        #expect(try await store.conversation(Pseudonym("u1"))?.language == "de")
-    }
-
-    @Test("the same provider id on another channel is another message")
-    func perChannel() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        _ = try await database.store.accept(record("1"), answer: answer())
-        let other = InboundRecord(channel: "whatsapp", providerMessageID: "1", pseudonym: Pseudonym("u1"), chatID: "100")
-        #expect(try await database.store.accept(other, answer: answer()) != .duplicate)
-    }
-
-    @Test("the answer sees the stored conversation state")
-    func stateFlows() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        _ = try await database.store.accept(record("1"), answer: answer(language: "ar"))
-        let seen = Seen()
-        _ = try await database.store.accept(record("2")) { previous in
-            seen.set(previous?.language)
-            return Answered(state: previous ?? ConversationState(), calls: [])
-        }
-        #expect(seen.value == "ar")
-    }
-
-    @Test("replies to one chat are handed out one at a time, in order; other chats go in parallel")
-    func perChatOrder() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        let store = database.store
-        _ = try await store.accept(record("1", chat: "A"), answer: answer(calls: 2))
-        _ = try await store.accept(record("2", chat: "B"), answer: answer(calls: 1))
-        let now = Date()
-        let first = try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test")
-        #expect(first.map(\.chatID) == ["A", "B"])
-        #expect(first[0].call.body == Data("{\"n\":0}".utf8))
-        // A's second reply waits for its first.
-        #expect(try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test").isEmpty)
-        try await store.markSent(first[0].id, at: now, providerMessageID: nil)
-        let second = try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test")
-        #expect(second.map(\.chatID) == ["A"])
-        #expect(second[0].call.body == Data("{\"n\":1}".utf8))
-    }
-
-    @Test("a retry waits until its time; a lease that ran out is handed out again")
-    func retryAndLease() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        let store = database.store
-        _ = try await store.accept(record("1"), answer: answer())
-        let now = Date()
-        let row = try #require(try await store.claimDue(limit: 1, now: now, leaseUntil: now + 30, owner: "a").first)
-        try await store.markRetry(row.id, nextAttempt: now + 60, error: "HTTP 502")
-        #expect(try await store.claimDue(limit: 1, now: now + 59, leaseUntil: now + 90, owner: "a").isEmpty)
-        let again = try #require(try await store.claimDue(limit: 1, now: now + 61, leaseUntil: now + 91, owner: "a").first)
-        #expect(again.attempts == 2)
-        // The owner crashes: after the lease another sender gets it.
-        #expect(try await store.claimDue(limit: 1, now: now + 70, leaseUntil: now + 100, owner: "b").isEmpty)
-        #expect(try await store.claimDue(limit: 1, now: now + 92, leaseUntil: now + 120, owner: "b").first?.id == row.id)
-    }
-
-    @Test("a sent row keeps neither destination nor body; a dead letter keeps both, to be sent again, until discarded")
-    func finishedRowsForgetTheChat() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        let store = database.store
-        _ = try await store.accept(record("1", chat: "secret-chat"), answer: answer(calls: 1))
-        _ = try await store.accept(record("2", chat: "other-chat", user: "u2"), answer: answer(calls: 1))
-        let now = Date()
-        let rows = try await store.claimDue(limit: 2, now: now, leaseUntil: now + 30, owner: "a")
-        try #require(rows.count == 2)
-        try await store.markDead(rows[0].id, reason: "Forbidden: bot was blocked by the user", at: now)
-        try await store.markSent(rows[1].id, at: now, providerMessageID: "m1")
-        #expect(try await store.outboxCounts() == [.dead: 1, .sent: 1])
-        func stored(_ id: Int64) throws -> Row? {
-            try store.pool.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT chat_id, length(body) AS size, state, last_error FROM outbox WHERE id = ?", arguments: [id])
+    @Test(
+        "a new message is claimed, its state saved and its replies queued; a redelivery does nothing",
+        arguments: StoreBackend.allCases)
+    func claimOnce(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            let store = database.store
+            let first = try await store.accept(record("1"), answer: answer(calls: 2))
+            guard case .accepted(let ids) = first else {
+                Issue.record("not accepted")
+                return
             }
+            #expect(ids.count == 2)
+            #expect(try await store.accept(record("1"), answer: answer(calls: 2)) == .duplicate)
+            #expect(try await store.accept(record("1"), answer: answer(calls: 2)) == .duplicate)
+            #expect(try await store.outboxCounts() == [.pending: 2])
+            #expect(try await store.conversation(Pseudonym("u1"))?.language == "de")
         }
-        #expect(try stored(rows[1].id)?["chat_id"] == "")
-        #expect(try stored(rows[1].id)?["size"] == 0)
-        #expect(try stored(rows[0].id)?["chat_id"] == "secret-chat")
-        #expect(try stored(rows[0].id)?["state"] == "dead")
-        #expect(try stored(rows[0].id)?["last_error"] == "Forbidden: bot was blocked by the user")
-        #expect(try await store.discardOutboxCall(rows[0].id, now: now))
-        #expect(try stored(rows[0].id)?["chat_id"] == "")
-        #expect(try stored(rows[0].id)?["size"] == 0)
-        #expect(try stored(rows[0].id)?["last_error"] == "Forbidden: bot was blocked by the user; discarded by an operator")
-        // Erased: it can be neither sent again nor discarded twice; a sent row neither.
-        #expect(try await store.retryOutboxCall(rows[0].id, now: now) == false)
-        #expect(try await store.discardOutboxCall(rows[0].id, now: now) == false)
-        #expect(try await store.retryOutboxCall(rows[1].id, now: now) == false)
-        #expect(try await store.discardOutboxCall(rows[1].id, now: now) == false)
     }
 
-    @Test("an operator sends a dead letter again, hurries a retry, or discards a pending call; the overview counts them")
-    func operatorActions() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        let store = database.store
-        for n in 1...3 { _ = try await store.accept(record("\(n)", chat: "chat-\(n)", user: "u\(n)"), answer: answer(calls: 1)) }
-        let now = Date()
-        let rows = try await store.claimDue(limit: 3, now: now, leaseUntil: now + 30, owner: "a")
-        try #require(rows.count == 3)
-        try await store.markDead(rows[0].id, reason: "unauthorized: the bot token was refused", at: now)
-        try await store.markRetry(rows[1].id, nextAttempt: now + 3600, error: "HTTP 502")
-        var overview = try await store.outboxOverview(limit: 10)
-        #expect((overview.pending, overview.retrying, overview.sent, overview.dead) == (1, 1, 0, 1))
-        #expect(overview.attention.map(\.id) == rows.map(\.id).reversed())
-        #expect(overview.attention.first { $0.id == rows[1].id }?.isRetrying == true)
-        #expect(overview.attention.first { $0.id == rows[1].id }?.lastError == "HTTP 502")
-        #expect(overview.attention.first { $0.id == rows[0].id }?.retryable == true)
-        #expect(overview.oldestPendingSince != nil)
-        // The token is fixed: the dead letter goes back to the queue, and is due at once.
-        #expect(try await store.retryOutboxCall(rows[0].id, now: now + 1))
-        // The 502 is over: the waiting call is tried now instead of in an hour.
-        #expect(try await store.retryOutboxCall(rows[1].id, now: now + 1))
-        // The third is leased to a sender right now: hurrying it does nothing, discarding it works.
-        #expect(try await store.retryOutboxCall(rows[2].id, now: now + 1) == false)
-        #expect(try await store.discardOutboxCall(rows[2].id, now: now + 1))
-        let due = try await store.claimDue(limit: 10, now: now + 2, leaseUntil: now + 60, owner: "b")
-        #expect(Set(due.map(\.id)) == [rows[0].id, rows[1].id])
-        #expect(due.first { $0.id == rows[0].id }?.chatID == "chat-1")
-        #expect(due.first { $0.id == rows[0].id }?.attempts == 1)
-        overview = try await store.outboxOverview(limit: 10)
-        #expect((overview.pending, overview.retrying, overview.dead) == (1, 1, 1))
-        #expect(overview.attention.first { $0.id == rows[2].id }?.lastError == "discarded by an operator")
-        #expect(overview.attention.first { $0.id == rows[2].id }?.retryable == false)
-        #expect(try await store.retryOutboxCall(99_999, now: now) == false)
+    @Test("the same provider id on another channel is another message", arguments: StoreBackend.allCases)
+    func perChannel(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            _ = try await database.store.accept(record("1"), answer: answer())
+            let other = InboundRecord(channel: "whatsapp", providerMessageID: "1", pseudonym: Pseudonym("u1"), chatID: "100")
+            #expect(try await database.store.accept(other, answer: answer()) != .duplicate)
+        }
     }
 
-    @Test("an unanswered question is stored in the same transaction as the answer, newest first")
-    func unansweredQuestions() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        let store = database.store
-        for (n, text) in ["first", "second"].enumerated() {
-            _ = try await store.accept(record("q\(n)")) { _ in
+    @Test("the answer sees the stored conversation state", arguments: StoreBackend.allCases)
+    func stateFlows(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            _ = try await database.store.accept(record("1"), answer: answer(language: "ar"))
+            let seen = Seen()
+            _ = try await database.store.accept(record("2")) { previous in
+                seen.set(previous?.language)
+                return Answered(state: previous ?? ConversationState(), calls: [])
+            }
+            #expect(seen.value == "ar")
+        }
+    }
+
+    @Test(
+        "replies to one chat are handed out one at a time, in order; other chats go in parallel", arguments: StoreBackend.allCases
+    )
+    func perChatOrder(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            let store = database.store
+            _ = try await store.accept(record("1", chat: "A"), answer: answer(calls: 2))
+            _ = try await store.accept(record("2", chat: "B"), answer: answer(calls: 1))
+            let now = Date()
+            let first = try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test")
+            #expect(first.map(\.chatID) == ["A", "B"])
+            #expect(first[0].call.body == Data("{\"n\":0}".utf8))
+            // A's second reply waits for its first.
+            #expect(try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test").isEmpty)
+            try await store.markSent(first[0].id, at: now, providerMessageID: nil)
+            let second = try await store.claimDue(limit: 10, now: now, leaseUntil: now + 30, owner: "test")
+            #expect(second.map(\.chatID) == ["A"])
+            #expect(second[0].call.body == Data("{\"n\":1}".utf8))
+        }
+    }
+
+    @Test("a retry waits until its time; a lease that ran out is handed out again", arguments: StoreBackend.allCases)
+    func retryAndLease(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            let store = database.store
+            _ = try await store.accept(record("1"), answer: answer())
+            let now = Date()
+            let row = try #require(try await store.claimDue(limit: 1, now: now, leaseUntil: now + 30, owner: "a").first)
+            try await store.markRetry(row.id, nextAttempt: now + 60, error: "HTTP 502")
+            #expect(try await store.claimDue(limit: 1, now: now + 59, leaseUntil: now + 90, owner: "a").isEmpty)
+            let again = try #require(try await store.claimDue(limit: 1, now: now + 61, leaseUntil: now + 91, owner: "a").first)
+            #expect(again.attempts == 2)
+            // The owner crashes: after the lease another sender gets it.
+            #expect(try await store.claimDue(limit: 1, now: now + 70, leaseUntil: now + 100, owner: "b").isEmpty)
+            #expect(try await store.claimDue(limit: 1, now: now + 92, leaseUntil: now + 120, owner: "b").first?.id == row.id)
+        }
+    }
+
+    @Test(
+        "a sent row keeps neither destination nor body; a dead letter keeps both, to be sent again, until discarded",
+        arguments: StoreBackend.allCases)
+    func finishedRowsForgetTheChat(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            let store = database.store
+            _ = try await store.accept(record("1", chat: "secret-chat"), answer: answer(calls: 1))
+            _ = try await store.accept(record("2", chat: "other-chat", user: "u2"), answer: answer(calls: 1))
+            let now = Date()
+            let rows = try await store.claimDue(limit: 2, now: now, leaseUntil: now + 30, owner: "a")
+            try #require(rows.count == 2)
+            try await store.markDead(rows[0].id, reason: "Forbidden: bot was blocked by the user", at: now)
+            try await store.markSent(rows[1].id, at: now, providerMessageID: "m1")
+            #expect(try await store.outboxCounts() == [.dead: 1, .sent: 1])
+            func stored(_ id: Int64, _ column: String) async throws -> String? {
+                try await database.text("SELECT \(column) FROM outbox WHERE id = \(id)")
+            }
+            #expect(try await stored(rows[1].id, "chat_id") == "")
+            #expect(try await stored(rows[1].id, "length(body)") == "0")
+            #expect(try await stored(rows[0].id, "chat_id") == "secret-chat")
+            #expect(try await stored(rows[0].id, "state") == "dead")
+            #expect(try await stored(rows[0].id, "last_error") == "Forbidden: bot was blocked by the user")
+            #expect(try await store.discardOutboxCall(rows[0].id, now: now))
+            #expect(try await stored(rows[0].id, "chat_id") == "")
+            #expect(try await stored(rows[0].id, "length(body)") == "0")
+            #expect(
+                try await stored(rows[0].id, "last_error") == "Forbidden: bot was blocked by the user; discarded by an operator")
+            // Erased: it can be neither sent again nor discarded twice; a sent row neither.
+            #expect(try await store.retryOutboxCall(rows[0].id, now: now) == false)
+            #expect(try await store.discardOutboxCall(rows[0].id, now: now) == false)
+            #expect(try await store.retryOutboxCall(rows[1].id, now: now) == false)
+            #expect(try await store.discardOutboxCall(rows[1].id, now: now) == false)
+        }
+    }
+
+    @Test(
+        "an operator sends a dead letter again, hurries a retry, or discards a pending call; the overview counts them",
+        arguments: StoreBackend.allCases)
+    func operatorActions(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            let store = database.store
+            for n in 1...3 {
+                _ = try await store.accept(record("\(n)", chat: "chat-\(n)", user: "u\(n)"), answer: answer(calls: 1))
+            }
+            let now = Date()
+            let rows = try await store.claimDue(limit: 3, now: now, leaseUntil: now + 30, owner: "a")
+            try #require(rows.count == 3)
+            try await store.markDead(rows[0].id, reason: "unauthorized: the bot token was refused", at: now)
+            try await store.markRetry(rows[1].id, nextAttempt: now + 3600, error: "HTTP 502")
+            var overview = try await store.outboxOverview(limit: 10)
+            #expect((overview.pending, overview.retrying, overview.sent, overview.dead) == (1, 1, 0, 1))
+            #expect(overview.attention.map(\.id) == rows.map(\.id).reversed())
+            #expect(overview.attention.first { $0.id == rows[1].id }?.isRetrying == true)
+            #expect(overview.attention.first { $0.id == rows[1].id }?.lastError == "HTTP 502")
+            #expect(overview.attention.first { $0.id == rows[0].id }?.retryable == true)
+            #expect(overview.oldestPendingSince != nil)
+            // The token is fixed: the dead letter goes back to the queue, and is due at once.
+            #expect(try await store.retryOutboxCall(rows[0].id, now: now + 1))
+            // The 502 is over: the waiting call is tried now instead of in an hour.
+            #expect(try await store.retryOutboxCall(rows[1].id, now: now + 1))
+            // The third is leased to a sender right now: hurrying it does nothing, discarding it works.
+            #expect(try await store.retryOutboxCall(rows[2].id, now: now + 1) == false)
+            #expect(try await store.discardOutboxCall(rows[2].id, now: now + 1))
+            let due = try await store.claimDue(limit: 10, now: now + 2, leaseUntil: now + 60, owner: "b")
+            #expect(Set(due.map(\.id)) == [rows[0].id, rows[1].id])
+            #expect(due.first { $0.id == rows[0].id }?.chatID == "chat-1")
+            #expect(due.first { $0.id == rows[0].id }?.attempts == 1)
+            overview = try await store.outboxOverview(limit: 10)
+            #expect((overview.pending, overview.retrying, overview.dead) == (1, 1, 1))
+            #expect(overview.attention.first { $0.id == rows[2].id }?.lastError == "discarded by an operator")
+            #expect(overview.attention.first { $0.id == rows[2].id }?.retryable == false)
+            #expect(try await store.retryOutboxCall(99_999, now: now) == false)
+        }
+    }
+
+    @Test(
+        "an unanswered question is stored in the same transaction as the answer, newest first", arguments: StoreBackend.allCases)
+    func unansweredQuestions(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            let store = database.store
+            for (n, text) in ["first", "second"].enumerated() {
+                _ = try await store.accept(record("q\(n)")) { _ in
+                    Answered(
+                        state: ConversationState(), calls: [],
+                        unanswered: UnansweredQuestion(language: "fa", channel: "telegram", text: text, receivedAt: Date()))
+                }
+            }
+            // A redelivery stores nothing twice.
+            _ = try await store.accept(record("q0")) { _ in
                 Answered(
                     state: ConversationState(), calls: [],
-                    unanswered: UnansweredQuestion(language: "fa", channel: "telegram", text: text, receivedAt: Date()))
+                    unanswered: UnansweredQuestion(language: "fa", channel: "telegram", text: "again", receivedAt: Date()))
             }
+            let questions = try await store.unansweredQuestions(limit: 10)
+            #expect(questions.map(\.text) == ["second", "first"])
+            #expect(questions.allSatisfy { $0.language == "fa" && $0.channel == "telegram" })
+            #expect(try await store.unansweredQuestions(limit: 1).count == 1)
         }
-        // A redelivery stores nothing twice.
-        _ = try await store.accept(record("q0")) { _ in
-            Answered(
-                state: ConversationState(), calls: [],
-                unanswered: UnansweredQuestion(language: "fa", channel: "telegram", text: "again", receivedAt: Date()))
-        }
-        let questions = try await store.unansweredQuestions(limit: 10)
-        #expect(questions.map(\.text) == ["second", "first"])
-        #expect(questions.allSatisfy { $0.language == "fa" && $0.channel == "telegram" })
-        #expect(try await store.unansweredQuestions(limit: 1).count == 1)
     }
 
     @Test("concurrent accepts share commits (group commit), and each is answered exactly once")
@@ -231,15 +240,15 @@ struct SQLiteMessageStoreTests {
         #expect(commits < count, "\(commits) commits for \(count) messages")
     }
 
-    @Test("old claims are purged, recent ones kept")
-    func purge() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        _ = try await database.store.accept(record("1"), answer: answer())
-        #expect(try await database.store.purgeClaims(before: Date() - 60) == 0)
-        #expect(try await database.store.purgeClaims(before: Date() + 60) == 1)
-        // After the purge the same id would be new again: claims must be kept longer than redeliveries happen.
-        #expect(try await database.store.accept(record("1"), answer: answer()) != .duplicate)
+    @Test("old claims are purged, recent ones kept", arguments: StoreBackend.allCases)
+    func purge(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            _ = try await database.store.accept(record("1"), answer: answer())
+            #expect(try await database.store.purgeClaims(before: Date() - 60) == 0)
+            #expect(try await database.store.purgeClaims(before: Date() + 60) == 1)
+            // After the purge the same id would be new again: claims must be kept longer than redeliveries happen.
+            #expect(try await database.store.accept(record("1"), answer: answer()) != .duplicate)
+        }
     }
 
     @Test("the database survives reopening: claims, state and outbox are durable")

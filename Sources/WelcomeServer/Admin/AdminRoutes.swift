@@ -154,7 +154,8 @@ struct AdminRoutes {
             now: Date(), catalogStatus: services.catalog.status, catalog: services.assistant.catalog,
             deliveries: services.deliveries.latest, outbox: try await services.store.outboxOverview(limit: 100),
             answers: services.metrics.answersByLanguage,
-            questions: services.keepsUnansweredQuestions ? try await services.store.unansweredQuestions(limit: 100) : nil)
+            questions: services.keepsUnansweredQuestions ? try await services.store.unansweredQuestions(limit: 100) : nil,
+            retention: services.retention)
         return html(DashboardPage(text: text, csrf: csrf).render(snapshot, flash: flash), status: .ok)
     }
 

@@ -12,6 +12,7 @@ struct DashboardSnapshot: Sendable {
     var answers: [String: [String: Int]]
     /// nil when unanswered questions are not kept.
     var questions: [UnansweredQuestion]?
+    var retention: RetentionPolicy
 }
 
 /// The dashboard as one server-rendered page: plain HTML and inline CSS, no JavaScript, no
@@ -179,7 +180,8 @@ struct DashboardPage {
     func outboxSection(_ snapshot: DashboardSnapshot) -> String {
         let outbox = snapshot.outbox
         var html = "<section id=\"outbox\"><h2>\(Self.escape(text.outbox))</h2>\n"
-        html += "<p class=\"help\">\(Self.escape(text.outboxHelp))</p>\n"
+        let help = text.outboxHelp.replacingOccurrences(of: "{days}", with: "\(snapshot.retention.deadLetters.days)")
+        html += "<p class=\"help\">\(Self.escape(help))</p>\n"
         html +=
             "<p dir=\"auto\">\(Self.escape(text.pending)): \(outbox.pending) · \(Self.escape(text.retrying)): \(outbox.retrying) · \(Self.escape(text.dead)): \(outbox.dead) · \(Self.escape(text.sent)): \(outbox.sent)</p>\n"
         guard !outbox.attention.isEmpty else {
@@ -252,7 +254,9 @@ struct DashboardPage {
     func questionsSection(_ snapshot: DashboardSnapshot) -> String {
         var html = "<section id=\"questions\"><h2>\(Self.escape(text.questions))</h2>\n"
         guard let questions = snapshot.questions else {
-            return html + "<p class=\"muted\">\(Self.escape(text.questionsOff))</p></section>\n"
+            let off = text.questionsOff.replacingOccurrences(
+                of: "{days}", with: "\(snapshot.retention.unansweredQuestions.days)")
+            return html + "<p class=\"muted\">\(Self.escape(off))</p></section>\n"
         }
         html += "<p class=\"help\">\(Self.escape(text.questionsHelp))</p>\n"
         guard !questions.isEmpty else { return html + "<p class=\"muted\">\(Self.escape(text.noQuestions))</p></section>\n" }

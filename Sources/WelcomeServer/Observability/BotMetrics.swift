@@ -68,15 +68,18 @@ public final class BotMetrics: Sendable {
 
     public init() {}
 
-    private func help(_ name: String) -> String { helps[name] ?? "" }
+    /// The full name goes in `metricName` (units are part of our names already).
+    private func descriptor(_ name: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: helps[name] ?? "")
+    }
 
     private func counter(_ name: String, _ labels: [(String, String)]) -> Counter {
-        registry.makeCounter(name: name, labels: labels, help: help(name))
+        registry.makeCounter(descriptor: descriptor(name), labels: labels)
     }
 
     private func gauge(_ name: String, _ labels: [(String, String)] = []) -> Gauge {
         labels.isEmpty
-            ? registry.makeGauge(name: name, help: help(name)) : registry.makeGauge(name: name, labels: labels, help: help(name))
+            ? registry.makeGauge(descriptor: descriptor(name)) : registry.makeGauge(descriptor: descriptor(name), labels: labels)
     }
 
     // MARK: Events
@@ -86,9 +89,9 @@ public final class BotMetrics: Sendable {
     public func requestFinished(route: String, method: String, status: Int, duration: Duration) {
         let name = "http_server_request_duration_seconds"
         registry.makeDurationHistogram(
-            name: name,
+            descriptor: descriptor(name),
             labels: [("http_route", route), ("http_request_method", method), ("http_response_status_code", "\(status)")],
-            buckets: Self.durationBuckets, help: help(name)
+            buckets: Self.durationBuckets
         ).record(duration)
     }
 
