@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
                 store: try await openStore(settings, logger: logger), pseudonymizer: try Pseudonymizer(key: key),
                 keepsUnansweredQuestions: settings.keepsUnansweredQuestions)
             services.retention = settings.retention
-            let app = try buildApplication(settings: settings, services: services, logger: logger)
+            let app = try buildApplication(settings: settings, services: services, sender: settings.outbox, logger: logger)
             Terminal.print("WelcomeBot: the web chat is at http://\(settings.host):\(settings.port)/ (Ctrl-C stops)")
             try await app.runService()
         } catch let error as PseudonymKeyError {

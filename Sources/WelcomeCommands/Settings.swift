@@ -72,6 +72,16 @@ struct SettingsReader {
         guard BotLogHandler.Format(rawValue: settings.logFormat) != nil else {
             throw SettingsError("log.format (LOG_FORMAT) must be json or human, not '\(settings.logFormat)'")
         }
+        let lease = try integer(reader, "outbox.lease.seconds", default: 60)
+        guard (1...3600).contains(lease) else {
+            throw SettingsError("outbox.lease.seconds (OUTBOX_LEASE_SECONDS) must be 1 to 3600, not \(lease)")
+        }
+        settings.outbox.lease = .seconds(lease)
+        let rate = try integer(reader, "outbox.messages.per.second", default: 30)
+        guard (1...10_000).contains(rate) else {
+            throw SettingsError("outbox.messages.per.second (OUTBOX_MESSAGES_PER_SECOND) must be 1 to 10000, not \(rate)")
+        }
+        settings.outbox.messagesPerSecond = Double(rate)
         let reload = try integer(reader, "intents.reload.interval", default: 2)
         guard reload >= 0 else {
             throw SettingsError(

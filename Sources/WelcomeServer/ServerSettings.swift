@@ -34,6 +34,10 @@ public struct ServerSettings: Sendable {
     public var metricsToken: String?
     /// Keep questions nothing answered, scrubbed of personal details, for staff (`UNANSWERED_QUESTIONS=keep`).
     public var keepsUnansweredQuestions = false
+    /// How this instance sends replies: its lease on a claimed reply (after which another
+    /// instance sends it, if this one died) and each channel's budget. With several instances,
+    /// each sends at most `messagesPerSecond`: divide the messenger's limit by their number.
+    public var outbox = OutboxSender.Settings()
     /// Each channel is on when its settings are set.
     public var telegram: TelegramSettings?
     public var whatsapp: WhatsAppSettings?

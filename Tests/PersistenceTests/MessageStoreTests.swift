@@ -36,8 +36,8 @@ private func answer(language: String = "de", calls: Int = 1) -> @Sendable (Conve
     }
 }
 
-@Suite("SQLite message store")
-struct SQLiteMessageStoreTests {
+@Suite("The message store, on SQLite and on PostgreSQL")
+struct MessageStoreTests {
     @Test(
         "a new message is claimed, its state saved and its replies queued; a redelivery does nothing",
         arguments: StoreBackend.allCases)
@@ -214,6 +214,43 @@ struct SQLiteMessageStoreTests {
             #expect(questions.map(\.text) == ["second", "first"])
             #expect(questions.allSatisfy { $0.language == "fa" && $0.channel == "telegram" })
             #expect(try await store.unansweredQuestions(limit: 1).count == 1)
+        }
+    }
+
+    @Test(
+        "several senders claiming at once get each reply once, and never two replies of one chat at a time",
+        arguments: StoreBackend.allCases)
+    func concurrentSenders(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            let store = database.store
+            for chat in 0..<40 {
+                _ = try await store.accept(record("m\(chat)", chat: "chat-\(chat)", user: "u\(chat)"), answer: answer(calls: 3))
+            }
+            let now = Date()
+            var seen: [Int64: String] = [:]
+            // Rounds of four senders at once; between rounds the claimed replies are sent.
+            for _ in 0..<3 {
+                let claims = try await withThrowingTaskGroup(of: [OutboxRow].self) { group in
+                    for owner in 0..<4 {
+                        group.addTask {
+                            try await store.claimDue(limit: 25, now: now, leaseUntil: now + 60, owner: "sender-\(owner)")
+                        }
+                    }
+                    var all: [[OutboxRow]] = []
+                    for try await rows in group { all.append(rows) }
+                    return all
+                }
+                let rows = claims.flatMap { $0 }
+                #expect(Set(rows.map(\.id)).count == rows.count, "a reply was claimed twice")
+                #expect(Set(rows.map(\.chatID)).count == rows.count, "two replies of one chat at once")
+                for row in rows {
+                    #expect(seen[row.id] == nil)
+                    seen[row.id] = row.chatID
+                    try await store.markSent(row.id, at: now, providerMessageID: nil)
+                }
+            }
+            #expect(seen.count == 120)
+            #expect(try await store.outboxCounts() == [.sent: 120])
         }
     }
 
