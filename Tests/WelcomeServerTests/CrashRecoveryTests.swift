@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OutboundHTTP
+import Synchronization
 import Testing
 
 @testable import WelcomeServer
@@ -13,22 +14,32 @@ struct CrashRecoveryTests {
     static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("welcomebot").path
 
-    /// A port that was free a moment ago (loopback only).
+    /// A free port for a child process to listen on (loopback only). Taken below the range the
+    /// system hands out for port 0, and never twice in this process: a port picked from that
+    /// range could go to another test's server (which binds port 0) before the child binds it.
     static func freePort() throws -> Int {
+        while true {
+            let port = nextPort.withLock { next -> Int in
+                next = next >= 32_000 ? 20_000 : next + 1
+                return next
+            }
+            if isFree(port) { return port }
+        }
+    }
+
+    private static let nextPort = Mutex(Int.random(in: 20_000..<31_000))
+
+    private static func isFree(_ port: Int) -> Bool {
         let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 }
         }
-        guard bound else { throw CocoaError(.fileReadUnknown) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func start(port: Int, apiPort: Int, data: String) throws -> Process {
