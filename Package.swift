@@ -170,3 +170,24 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzzers (libFuzzer), only when asked for: `scripts/fuzz` builds them with
+// WELCOMEBOT_FUZZ=1 and -sanitize=fuzzer,address. They have no main of their own (libFuzzer's
+// driver runs them), so an ordinary build leaves them out.
+// The targets' table itself is always built: the tests run the inputs in Fuzz/regressions through it.
+package.targets += [
+    .target(
+        name: "FuzzTargets", dependencies: ["WelcomeCore", "Messengers"], path: "Fuzz/FuzzTargets",
+        swiftSettings: swiftSettings),
+    .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
+]
+if Context.environment["WELCOMEBOT_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzDriver", dependencies: ["FuzzTargets"], path: "Fuzz/FuzzDriver"))
+    for name in [
+        "telegram-decoder", "whatsapp-decoder", "messenger-decoder", "viber-decoder", "twilio-decoder", "signatures",
+        "intent-loader", "matcher",
+    ] {
+        package.targets.append(
+            .executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver"], path: "Fuzz/fuzz-\(name)"))
+    }
+}

@@ -298,6 +298,22 @@ struct CatalogLoaderTests {
         let result = try load(big)
         #expect(result.errors.first?.message.contains("MiB") == true)
     }
+
+    @Test("a file nested thousands of levels deep is refused with its line before the parser sees it")
+    func deepNesting() {
+        let flow = "language: de\nintents: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        let flowErrors = CatalogLoader.check(Data(flow.utf8), languageCode: "de").filter { $0.severity == .error }
+        #expect(flowErrors.count == 1)
+        #expect(flowErrors.first?.message == "lists or maps in brackets nest more than 32 levels deep here")
+        #expect(flowErrors.first?.line == 2)
+        var block = "language: de\nintents:\n"
+        for level in 1...300 { block += String(repeating: "  ", count: level) + "- x:\n" }
+        let blockErrors = CatalogLoader.check(Data(block.utf8), languageCode: "de").filter { $0.severity == .error }
+        #expect(blockErrors.first?.message.hasPrefix("this line is indented 82 spaces") == true)
+        // Brackets inside quotes and block texts are text.
+        let quoted = "language: de\nname: \"" + String(repeating: "[", count: 100) + "\"\n"
+        #expect(!CatalogLoader.check(Data(quoted.utf8), languageCode: "de").contains { $0.message.contains("nest more") })
+    }
 }
 
 /// Warnings: the bot works, but something should be looked at.

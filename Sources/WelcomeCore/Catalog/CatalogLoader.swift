@@ -653,3 +653,21 @@ struct LanguageReader {
                 ?? "write the name of an intent, 'link.NAME' for a link or 'lang.CODE' for a language")
     }
 }
+
+// MARK: - One file from memory
+
+extension CatalogLoader {
+    /// Reads one file's bytes as the loader reads them from disk and returns the problems found:
+    /// a language file (checked against `facts`) or, with `code` nil, a facts file. For the
+    /// fuzzer and for tools that check a file before it is saved.
+    public static func check(_ data: Data, languageCode code: String?, facts: Facts = Facts()) -> [Diagnostic] {
+        guard let code else {
+            var reader = FactsReader(file: factsFileName, today: CalendarDay(Date()))
+            _ = reader.read(data: data)
+            return reader.yaml.sink.diagnostics
+        }
+        var reader = LanguageReader(file: "\(code).yaml", expectedCode: code, facts: facts)
+        _ = reader.read(data: data)
+        return reader.yaml.sink.diagnostics
+    }
+}

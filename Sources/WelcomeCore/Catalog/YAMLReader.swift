@@ -40,7 +40,7 @@ struct YAMLReader {
                 fix: "restore it from the last good version (git) or write the fields the guide lists")
             return nil
         }
-        guard checkAnchorsAndAliases(text) else { return nil }
+        guard checkAnchorsAndAliases(text), checkNesting(text) else { return nil }
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         do {
             guard let root = try Yams.compose(yaml: text) else {
@@ -112,6 +112,60 @@ struct YAMLReader {
             }
         }
         return changed ? output.joined(separator: "\n") : text
+    }
+
+    /// Intent files nest a few levels deep. A file nested thousands of levels deep (by mistake
+    /// or on purpose) would exhaust the parser's stack, so it is refused before parsing: lists
+    /// and maps in brackets at most `maximumFlowDepth` deep, lines indented at most
+    /// `maximumIndentation` spaces. Lines of block texts are text and are not counted.
+    static let maximumFlowDepth = 32
+    static let maximumIndentation = 80
+
+    private mutating func checkNesting(_ text: String) -> Bool {
+        var depth = 0
+        var blockIndentation: Int?
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indentation = line.prefix { $0 == " " }.count
+            if let owner = blockIndentation {
+                if line.allSatisfy({ $0 == " " }) || indentation > owner { continue }
+                blockIndentation = nil
+            }
+            if indentation > Self.maximumIndentation {
+                sink.error(
+                    file, SourceLocation(line: index + 1, column: 1),
+                    "this line is indented \(indentation) spaces; intent files need far fewer",
+                    fix: "indent each level by two spaces; an intent's fields need at most six")
+                return false
+            }
+            var quote: Character?
+            var previous: Character = " "
+            for (column, character) in line.enumerated() {
+                defer { previous = character }
+                if let open = quote {
+                    if character == open { quote = nil }
+                } else if character == "#" && previous == " " {
+                    break  // a comment
+                } else if (character == "\"" || character == "'") && " [,{:".contains(previous) {
+                    quote = character
+                } else if character == "[" || character == "{" {
+                    depth += 1
+                    if depth > Self.maximumFlowDepth {
+                        sink.error(
+                            file, SourceLocation(line: index + 1, column: column + 1),
+                            "lists or maps in brackets nest more than \(Self.maximumFlowDepth) levels deep here",
+                            fix: "intent files use one level: [word, word, …]; check for a bracket typed too often")
+                        return false
+                    }
+                } else if character == "]" || character == "}" {
+                    depth = max(0, depth - 1)
+                }
+            }
+            let code = line.split(separator: " #", maxSplits: 1).first ?? line
+            if quote == nil, depth == 0, code.range(of: #"(^|[:-])\s*[|>][-+0-9]*\s*$"#, options: .regularExpression) != nil {
+                blockIndentation = indentation
+            }
+        }
+        return true
     }
 
     /// Anchors and aliases (`&name`, `*name`) have no use in intent files and allow files that
