@@ -2,7 +2,7 @@ import Foundation
 import FuzzTargets
 
 @_silgen_name("LLVMFuzzerRunDriver")
-private func LLVMFuzzerRunDriver(
+private func libFuzzerRunDriver(
     _ argc: UnsafeMutablePointer<CInt>,
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
@@ -18,7 +18,7 @@ public func runFuzzer(_ name: String) -> Never {
     var argc = CommandLine.argc
     var argv = CommandLine.unsafeArgv
     exit(
-        LLVMFuzzerRunDriver(&argc, &argv) { bytes, count in
+        libFuzzerRunDriver(&argc, &argv) { bytes, count in
             let data = bytes.map { Data(bytes: $0, count: count) } ?? Data()
             selected?(data)
             return 0
