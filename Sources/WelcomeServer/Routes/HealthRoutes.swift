@@ -12,16 +12,18 @@ struct HealthRoutes {
             "ok\n"
         }
         router.get("/readyz") { _, _ -> Response in
+            func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
+                Response(
+                    status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
             if await !services.store.isReady() {
-                return Response(
-                    status: .serviceUnavailable,
-                    body: .init(byteBuffer: ByteBuffer(string: "not ready: the database does not answer\n")))
+                return text(.serviceUnavailable, "not ready: the database does not answer\n")
             }
             if services.assistant.catalog.languages.isEmpty {
-                return Response(
-                    status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "not ready: no intent catalog\n")))
+                return text(.serviceUnavailable, "not ready: no intent catalog\n")
             }
-            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+            return text(.ok, "ready\n")
         }
     }
 }
