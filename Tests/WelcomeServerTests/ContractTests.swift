@@ -212,25 +212,25 @@ struct ContractTests {
         var covered = Set<String>()
         for (probe, status, contentType, body) in results {
             let path = String(probe.path.split(separator: "?").first ?? "")
-            let where_ = "\(probe.method) \(probe.path.prefix(80)) → \(status)"
-            let template = try #require(document.template(for: path), "\(where_): path not documented")
+            let place = "\(probe.method) \(probe.path.prefix(80)) → \(status)"
+            let template = try #require(document.template(for: path), "\(place): path not documented")
             let method = probe.method.rawValue.lowercased()
             covered.insert("\(method) \(template)")
-            #expect(status < 500, "\(where_): a server error")
+            #expect(status < 500, "\(place): a server error")
             guard let response = document.response(template, method, status) else {
-                Issue.record("\(where_): status not documented")
+                Issue.record("\(place): status not documented")
                 continue
             }
             guard let content = response["content"] as? [String: Any] else { continue }
             let type = (contentType ?? "").split(separator: ";").first.map(String.init) ?? ""
             guard let media = content[type] as? [String: Any] else {
-                Issue.record("\(where_): content type '\(type)' not documented (\(content.keys.sorted()))")
+                Issue.record("\(place): content type '\(type)' not documented (\(content.keys.sorted()))")
                 continue
             }
             if type == "application/json" {
                 let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
                 let problems = document.problems(value, media["schema"] as? [String: Any])
-                #expect(problems.isEmpty, "\(where_): \(problems)")
+                #expect(problems.isEmpty, "\(place): \(problems)")
             }
         }
         let uncovered = Set(document.operations.map { "\($0.method) \($0.path)" }).subtracting(covered)
