@@ -4,7 +4,9 @@ import Testing
 
 /// The fuzz targets on the inputs that once crashed them (Fuzz/regressions), and on hostile
 /// inputs of every kind the fuzzers start from: each must return, whatever the bytes.
-@Suite("Fuzz regressions and hostile inputs")
+/// A time limit guards against a hang coming back (one long word once took minutes): it is no
+/// speed target, which the benchmarks measure.
+@Suite("Fuzz regressions and hostile inputs", .timeLimit(.minutes(2)))
 struct FuzzRegressionTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -17,6 +17,9 @@ public struct KeywordIndex: Sendable {
     private var endings = HashMultimap()
     /// Terms with one or two letters deleted, for typing mistakes.
     private var deletions = HashMultimap()
+    /// The longest term, in scalars: a word more than two letters longer cannot be a typo of
+    /// any, so its deletions (which grow with the square of its length) are never computed.
+    private var longestTerm = 0
     /// For each term, the phrases it occurs in and where: while building, a list per term…
     private var postings: [[Posting]] = []
     /// …and for matching, all lists in one flat array, term `t`'s at
@@ -118,6 +121,7 @@ public struct KeywordIndex: Sendable {
         termByHash[hash] = id
         postings.append([])
         let length = scalars.count
+        longestTerm = max(longestTerm, length)
         if length >= Self.minimumEndingLength {
             let hashes = Self.prefixHashes(scalars)
             endings.insert(Self.endingKey(hashes[Self.endingStem(length)], termLength: length), id)
@@ -249,6 +253,8 @@ public struct KeywordIndex: Sendable {
         }
         guard hits.count == start else { return }
         let allowed = Self.allowedTypos(length)
+        // A 1,000-letter "word" would otherwise cost half a million deletions.
+        guard length <= longestTerm + allowed else { return }
         let word = Array(token)
         var seen: [Int32] = []
         func check(_ hash: UInt64) {
