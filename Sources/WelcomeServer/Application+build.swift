@@ -40,14 +40,15 @@ public func buildApplication(
         TelegramWebhook(services: services, verifier: verifier, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
         let api = try TelegramAPI(token: telegram.botToken, baseURL: telegram.apiBaseURL)
         let telegramClient = client()
-        transports[Channel.telegram.rawValue] = TelegramTransport(api: api, http: telegramClient)
+        transports[Channel.telegram.rawValue] = TelegramTransport(api: api, http: telegramClient, timeout: sender.sendTimeout)
         if telegram.polling {
             background.append(TelegramPoller(api: api, http: telegramClient, services: services, logger: logger))
         }
     }
     for adapter in try messengerAdapters(settings) {
         MessengerWebhook(adapter: adapter, services: services, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
-        transports[adapter.channel.rawValue] = MessengerAPITransport(adapter: adapter, http: client())
+        transports[adapter.channel.rawValue] = MessengerAPITransport(
+            adapter: adapter, http: client(), timeout: sender.sendTimeout)
     }
     if let token = settings.adminToken {
         AdminRoutes(services: services, token: token, logger: logger).register(on: router)

@@ -8,10 +8,13 @@ import Persistence
 public struct MessengerAPITransport: MessengerTransport {
     let adapter: any MessengerAdapter
     let http: any HTTPTransport
+    /// A send that takes longer is given up and retried (it may have arrived).
+    let timeout: Duration
 
-    public init(adapter: any MessengerAdapter, http: any HTTPTransport) {
+    public init(adapter: any MessengerAdapter, http: any HTTPTransport, timeout: Duration = .seconds(10)) {
         self.adapter = adapter
         self.http = http
+        self.timeout = timeout
     }
 
     public func send(_ row: OutboxRow) async -> SendOutcome {
@@ -19,7 +22,7 @@ public struct MessengerAPITransport: MessengerTransport {
         let outgoing = OutgoingRequest(
             url: request.url, method: request.method,
             headers: request.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-            body: request.body)
+            body: request.body, timeout: timeout)
         do {
             let response = try await http.perform(outgoing)
             return adapter.classify(

@@ -20,6 +20,8 @@ public final class OutboxSender: Service, Sendable {
         /// How often to look for due calls when there were none.
         public var pollInterval: Duration = .milliseconds(100)
         public var batchSize = 32
+        /// A send that takes longer is abandoned and tried again later; it may have arrived.
+        public var sendTimeout: Duration = .seconds(10)
         /// A claimed call returns to the queue after this if its sender vanished.
         public var lease: Duration = .seconds(60)
         public var firstRetry: Duration = .seconds(1)
