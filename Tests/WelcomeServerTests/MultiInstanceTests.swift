@@ -9,7 +9,7 @@ import Testing
 
 /// A Bot API on loopback that answers every send after a short delay (as a real one does) and
 /// counts the sends per chat.
-private final class CountingBotAPI: Sendable {
+final class CountingBotAPI: Sendable {
     private let counts = Mutex<[Int: Int]>([:])
     let delay: Duration
 
@@ -34,33 +34,37 @@ private final class CountingBotAPI: Sendable {
     }
 }
 
-private let secret = "multi-instance-secret"
+let multiInstanceSecret = "multi-instance-secret"
 
 private func update(chat: Int) -> String {
     #"{"update_id":\#(chat),"message":{"message_id":\#(chat),"from":{"id":\#(chat),"is_bot":false,"first_name":"A","language_code":"de"},"chat":{"id":\#(chat),"type":"private"},"date":1700000000,"text":"Adresse"}}"#
 }
 
 /// Posts one update; the status, or nil when the instance did not answer (killed).
-private func deliver(_ http: CurlHTTPClient, port: Int, chat: Int) async -> Int? {
+func deliverUpdate(_ http: CurlHTTPClient, port: Int, chat: Int) async -> Int? {
     let request = OutgoingRequest(
         url: "http://127.0.0.1:\(port)/webhooks/telegram", method: "POST",
-        headers: [("Content-Type", "application/json"), ("X-Telegram-Bot-Api-Secret-Token", secret)],
+        headers: [("Content-Type", "application/json"), ("X-Telegram-Bot-Api-Secret-Token", multiInstanceSecret)],
         body: Data(update(chat: chat).utf8), timeout: .seconds(5))
     return (try? await http.perform(request))?.status
 }
 
-private func startInstance(port: Int, apiPort: Int, databaseURL: String, data: String) throws -> Process {
+/// `welcomebot serve` as a child process with Telegram on, against the Bot API at `apiPort`; on
+/// PostgreSQL with `databaseURL`, else on SQLite in `data`.
+func startInstance(port: Int, apiPort: Int, databaseURL: String?, data: String) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.executable)
     process.arguments = [
         "serve", "--port", String(port), "--data", data, "--intents", TestServer.intentsPath, "--config", "/nonexistent.yaml",
     ]
-    process.environment = [
-        "DATABASE_URL": databaseURL, "PSEUDONYM_KEY": String(repeating: "ab", count: 32),
-        "TELEGRAM_BOT_TOKEN": FakeTelegramAPI.token, "TELEGRAM_SECRET_TOKEN": secret,
+    var environment = [
+        "PSEUDONYM_KEY": String(repeating: "ab", count: 32),
+        "TELEGRAM_BOT_TOKEN": FakeTelegramAPI.token, "TELEGRAM_SECRET_TOKEN": multiInstanceSecret,
         "TELEGRAM_API_BASE_URL": "http://127.0.0.1:\(apiPort)", "OUTBOX_LEASE_SECONDS": "3",
         "OUTBOX_MESSAGES_PER_SECOND": "500", "LOG_LEVEL": "error", "PATH": "/usr/bin:/bin",
     ]
+    if let databaseURL { environment["DATABASE_URL"] = databaseURL }
+    process.environment = environment
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
@@ -100,8 +104,8 @@ struct MultiInstanceTests {
             try await withThrowingTaskGroup(of: (Int?, Int?).self) { deliveries in
                 for chat in first {
                     deliveries.addTask {
-                        async let viaA = deliver(http, port: portA, chat: chat)
-                        async let viaB = deliver(http, port: portB, chat: chat)
+                        async let viaA = deliverUpdate(http, port: portA, chat: chat)
+                        async let viaB = deliverUpdate(http, port: portB, chat: chat)
                         return await (viaA, viaB)
                     }
                 }
@@ -128,8 +132,8 @@ struct MultiInstanceTests {
                     if index >= 16, let (done, ok) = try await deliveries.next(), ok { acknowledged.insert(done) }
                     deliveries.addTask {
                         let port = chat.isMultiple(of: 2) ? portA : portB
-                        var status = await deliver(http, port: port, chat: chat)
-                        if status != 200 { status = await deliver(http, port: portB, chat: chat) }
+                        var status = await deliverUpdate(http, port: port, chat: chat)
+                        if status != 200 { status = await deliverUpdate(http, port: portB, chat: chat) }
                         return (chat, status == 200)
                     }
                 }
@@ -137,7 +141,7 @@ struct MultiInstanceTests {
             }
             a.waitUntilExit()
             for chat in second {
-                #expect(await deliver(http, port: portB, chat: chat) == 200)
+                #expect(await deliverUpdate(http, port: portB, chat: chat) == 200)
             }
             let ackd = acknowledged
             #expect(ackd.count == second.count)
