@@ -1,8 +1,9 @@
 -- wrk script: posts Telegram updates with distinct update ids and a few thousand distinct
 -- users, signed with the secret token, as Telegram would. Used by scripts/load-telegram.
 local counter = 0
-local thread_id = 0
 local threads = {}
+-- thread_id is a global that setup() gives each thread (a local here would hide it, and every
+-- thread would send the same ids).
 
 function setup(thread)
   thread:set("thread_id", #threads)
@@ -11,6 +12,8 @@ end
 
 function init(args)
   secret = os.getenv("TELEGRAM_SECRET_TOKEN") or "load-test-secret"
+  -- Each wrk run its own ids (the warm-up's must not come back as redeliveries).
+  offset = tonumber(os.getenv("UPDATE_ID_OFFSET") or "0")
   texts = {
     "wann habt ihr offen", "where can I register my address", "اين مكتب الاجانب",
     "шукаю роботу", "мне нужен термин", "کلاس زبان آلمانی", "oturum izni uzatma",
@@ -20,7 +23,7 @@ end
 function request()
   counter = counter + 1
   -- Distinct across threads: thread number in the high digits.
-  local id = thread_id * 100000000 + counter
+  local id = offset + (thread_id or 0) * 100000000 + counter
   local user = 1000 + (id % 5000)
   local text = texts[(id % #texts) + 1]
   local body = string.format(
