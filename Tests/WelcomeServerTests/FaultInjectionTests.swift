@@ -9,7 +9,8 @@ import Testing
 @testable import Persistence
 @testable import WelcomeServer
 
-/// A Bot API on loopback that misbehaves by chat, the way real APIs do: chat `c` gets, by
+/// A Bot API on loopback that misbehaves by chat, the way real APIs do (and, through
+/// `ResettingProxy`, a network that resets every fourth new connection): chat `c` gets, by
 /// `c % 6`, a plain success; 429 with `retry_after` once; a 500 once; an answer slower than the
 /// sender's timeout once; "chat not found" for good; or a slow success.
 private final class FaultyBotAPI: Sendable {
@@ -92,9 +93,11 @@ struct FaultInjectionTests {
         let senderSettings = sender
         let apiApp = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await apiApp.test(.live) { apiClient in
+            let proxy = try ResettingProxy(upstream: apiClient.port!, every: 4)
+            defer { proxy.stop() }
             var settings = server.settings
             settings.telegram = TelegramSettings(
-                botToken: FakeTelegramAPI.token, secretToken: secret, apiBaseURL: "http://127.0.0.1:\(apiClient.port!)")
+                botToken: FakeTelegramAPI.token, secretToken: secret, apiBaseURL: "http://127.0.0.1:\(proxy.port)")
             let app = try buildApplication(
                 settings: settings, services: server.services, http: CurlHTTPClient(), sender: senderSettings)
             try await app.test(.live) { client in
@@ -161,8 +164,10 @@ struct FaultInjectionTests {
                 let twice = Set(arrivals.map(\.chat)).filter { chat in arrivals.filter { $0.chat == chat }.count > 1 }
                 #expect(twice.allSatisfy { [1, 2, 3].contains($0 % 6) })
                 let duplicates = (1...Self.chats).filter { $0 % 6 == 3 }.count
+                // 7. Reset connections were retried like any other network failure.
+                #expect(proxy.resetCount > 0)
                 print(
-                    "fault injection: \(Self.chats) messages, \(refused) dead with their reason, \(duplicates) sent twice after a timeout, slowest acknowledgement \(slowestAck)"
+                    "fault injection: \(Self.chats) messages, \(refused) dead with their reason, \(duplicates) sent twice after a timeout, \(proxy.resetCount) connections reset, slowest acknowledgement \(slowestAck)"
                 )
             }
         }
