@@ -71,105 +71,109 @@ func startInstance(port: Int, apiPort: Int, databaseURL: String?, data: String) 
     return process
 }
 
-@Suite("Several instances on one PostgreSQL", .serialized)
-struct MultiInstanceTests {
-    @Test(
-        "two instances split a load; a redelivery to the other is not answered again; one killed mid-load loses no acknowledged message"
-    )
-    func twoInstances() async throws {
-        guard let base = StoreBackendURL.postgres else { try Test.cancel(StoreBackendURL.missing) }
-        #expect(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.executable), "build with --build-tests first")
-        let name = "wb_multi_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let admin = try await PostgresMessageStore.administer(url: base)
-        try await admin.execute("CREATE DATABASE \(name)")
-        let databaseURL = try PostgresMessageStore.url(base, database: String(name))
-        let data = NSTemporaryDirectory() + "welcomebot-multi-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        let (portA, portB, apiPort) = (
-            try CrashRecoveryTests.freePort(), try CrashRecoveryTests.freePort(), try CrashRecoveryTests.freePort()
+extension ProcessTests {
+    @Suite("Several instances on one PostgreSQL", .serialized)
+    struct MultiInstanceTests {
+        @Test(
+            "two instances split a load; a redelivery to the other is not answered again; one killed mid-load loses no acknowledged message"
         )
-        let api = CountingBotAPI(delay: .milliseconds(20))
-        let http = CurlHTTPClient()
-        let apiApp = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: apiPort)))
-        let a = try startInstance(port: portA, apiPort: apiPort, databaseURL: databaseURL, data: data)
-        let b = try startInstance(port: portB, apiPort: apiPort, databaseURL: databaseURL, data: data)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await apiApp.run() }
-            try await CrashRecoveryTests.waitUntilReady(http, port: portA)
-            try await CrashRecoveryTests.waitUntilReady(http, port: portB)
+        func twoInstances() async throws {
+            guard let base = StoreBackendURL.postgres else { try Test.cancel(StoreBackendURL.missing) }
+            #expect(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.executable), "build with --build-tests first")
+            let name = "wb_multi_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+            let admin = try await PostgresMessageStore.administer(url: base)
+            try await admin.execute("CREATE DATABASE \(name)")
+            let databaseURL = try PostgresMessageStore.url(base, database: String(name))
+            let data = NSTemporaryDirectory() + "welcomebot-multi-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            let (portA, portB, apiPort) = (
+                try CrashRecoveryTests.freePort(), try CrashRecoveryTests.freePort(), try CrashRecoveryTests.freePort()
+            )
+            let api = CountingBotAPI(delay: .milliseconds(20))
+            let http = CurlHTTPClient()
+            let apiApp = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: apiPort)))
+            let a = try startInstance(port: portA, apiPort: apiPort, databaseURL: databaseURL, data: data)
+            let b = try startInstance(port: portB, apiPort: apiPort, databaseURL: databaseURL, data: data)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await apiApp.run() }
+                try await CrashRecoveryTests.waitUntilReady(http, port: portA)
+                try await CrashRecoveryTests.waitUntilReady(http, port: portB)
 
-            // 1. Every message goes to one instance and, at the same moment, to the other: both
-            //    acknowledge, and exactly one reply goes out.
-            let first = Array(1...100)
-            try await withThrowingTaskGroup(of: (Int?, Int?).self) { deliveries in
-                for chat in first {
-                    deliveries.addTask {
-                        async let viaA = deliverUpdate(http, port: portA, chat: chat)
-                        async let viaB = deliverUpdate(http, port: portB, chat: chat)
-                        return await (viaA, viaB)
+                // 1. Every message goes to one instance and, at the same moment, to the other: both
+                //    acknowledge, and exactly one reply goes out.
+                let first = Array(1...100)
+                try await withThrowingTaskGroup(of: (Int?, Int?).self) { deliveries in
+                    for chat in first {
+                        deliveries.addTask {
+                            async let viaA = deliverUpdate(http, port: portA, chat: chat)
+                            async let viaB = deliverUpdate(http, port: portB, chat: chat)
+                            return await (viaA, viaB)
+                        }
+                    }
+                    for try await (statusA, statusB) in deliveries {
+                        #expect(statusA == 200 && statusB == 200)
                     }
                 }
-                for try await (statusA, statusB) in deliveries {
-                    #expect(statusA == 200 && statusB == 200)
+                let deadline = ContinuousClock.now + .seconds(20)
+                while first.contains(where: { api.perChat[$0] == nil }) && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
                 }
-            }
-            let deadline = ContinuousClock.now + .seconds(20)
-            while first.contains(where: { api.perChat[$0] == nil }) && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(first.allSatisfy { api.perChat[$0] == 1 }, "replies per chat: \(first.map { api.perChat[$0] ?? 0 })")
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(first.allSatisfy { api.perChat[$0] == 1 }, "replies per chat: \(first.map { api.perChat[$0] ?? 0 })")
 
-            // 2. A load split between the two; A is killed half-way. What A never acknowledged
-            //    is delivered again to B, as a messenger does; everything is then redelivered to B.
-            let second = Array(1001...1300)
-            var acknowledged = Set<Int>()
-            try await withThrowingTaskGroup(of: (Int, Bool).self) { deliveries in
-                for (index, chat) in second.enumerated() {
-                    if index == second.count / 2 {
-                        kill(a.processIdentifier, SIGKILL)
+                // 2. A load split between the two; A is killed half-way. What A never acknowledged
+                //    is delivered again to B, as a messenger does; everything is then redelivered to B.
+                let second = Array(1001...1300)
+                var acknowledged = Set<Int>()
+                try await withThrowingTaskGroup(of: (Int, Bool).self) { deliveries in
+                    for (index, chat) in second.enumerated() {
+                        if index == second.count / 2 {
+                            kill(a.processIdentifier, SIGKILL)
+                        }
+                        if index >= 16, let (done, ok) = try await deliveries.next(), ok { acknowledged.insert(done) }
+                        deliveries.addTask {
+                            let port = chat.isMultiple(of: 2) ? portA : portB
+                            var status = await deliverUpdate(http, port: port, chat: chat)
+                            if status != 200 { status = await deliverUpdate(http, port: portB, chat: chat) }
+                            return (chat, status == 200)
+                        }
                     }
-                    if index >= 16, let (done, ok) = try await deliveries.next(), ok { acknowledged.insert(done) }
-                    deliveries.addTask {
-                        let port = chat.isMultiple(of: 2) ? portA : portB
-                        var status = await deliverUpdate(http, port: port, chat: chat)
-                        if status != 200 { status = await deliverUpdate(http, port: portB, chat: chat) }
-                        return (chat, status == 200)
-                    }
+                    for try await (done, ok) in deliveries where ok { acknowledged.insert(done) }
                 }
-                for try await (done, ok) in deliveries where ok { acknowledged.insert(done) }
+                a.waitUntilExit()
+                for chat in second {
+                    #expect(await deliverUpdate(http, port: portB, chat: chat) == 200)
+                }
+                let ackd = acknowledged
+                #expect(ackd.count == second.count)
+                // A's leased replies come back to B when the lease (3 s) runs out.
+                let end = ContinuousClock.now + .seconds(30)
+                while ackd.contains(where: { api.perChat[$0] == nil }) && ContinuousClock.now < end {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                try await Task.sleep(for: .seconds(1))
+                let counts = api.perChat
+                let missing = ackd.filter { counts[$0] == nil }
+                let twice = ackd.filter { (counts[$0] ?? 0) > 1 }
+                #expect(missing.isEmpty, "acknowledged but never answered: \(missing.sorted())")
+                // Only a send A had made when it died, without living to record it, can go out twice:
+                // at most one sender batch (32).
+                #expect(twice.count <= 32, "answered twice: \(twice.sorted())")
+                print("multi-instance: \(ackd.count) acknowledged, \(missing.count) unanswered, \(twice.count) answered twice")
+                group.cancelAll()
             }
-            a.waitUntilExit()
-            for chat in second {
-                #expect(await deliverUpdate(http, port: portB, chat: chat) == 200)
-            }
-            let ackd = acknowledged
-            #expect(ackd.count == second.count)
-            // A's leased replies come back to B when the lease (3 s) runs out.
-            let end = ContinuousClock.now + .seconds(30)
-            while ackd.contains(where: { api.perChat[$0] == nil }) && ContinuousClock.now < end {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            try await Task.sleep(for: .seconds(1))
-            let counts = api.perChat
-            let missing = ackd.filter { counts[$0] == nil }
-            let twice = ackd.filter { (counts[$0] ?? 0) > 1 }
-            #expect(missing.isEmpty, "acknowledged but never answered: \(missing.sorted())")
-            // Only a send A had made when it died, without living to record it, can go out twice:
-            // at most one sender batch (32).
-            #expect(twice.count <= 32, "answered twice: \(twice.sorted())")
-            print("multi-instance: \(ackd.count) acknowledged, \(missing.count) unanswered, \(twice.count) answered twice")
-            group.cancelAll()
+            b.terminate()
+            b.waitUntilExit()
+            if a.isRunning { kill(a.processIdentifier, SIGKILL) }
+            await http.shutdown()
+            try? FileManager.default.removeItem(atPath: data)
+            try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            admin.shutdown()
         }
-        b.terminate()
-        b.waitUntilExit()
-        if a.isRunning { kill(a.processIdentifier, SIGKILL) }
-        await http.shutdown()
-        try? FileManager.default.removeItem(atPath: data)
-        try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        admin.shutdown()
     }
 }
+
+typealias MultiInstanceTests = ProcessTests.MultiInstanceTests
 
 /// The PostgreSQL server of the tests (see `scripts/postgres-cluster`).
 enum StoreBackendURL {

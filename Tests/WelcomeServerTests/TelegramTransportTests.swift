@@ -49,7 +49,7 @@ struct TelegramTransportTests {
             http.seen == [
                 OutgoingRequest(
                     url: "http://127.0.0.1:9999/bot\(token)/sendMessage", headers: [("Content-Type", "application/json")],
-                    body: row.call.body)
+                    body: row.call.body, timeout: .seconds(10))
             ])
     }
 
