@@ -82,7 +82,7 @@ extension ProcessTests {
         static let chats = ProcessInfo.processInfo.environment["WELCOMEBOT_LONG_TESTS"] == "1" ? 600 : 60
 
         @Test(
-            "every reply is sent or dead with its reason; acknowledgements never wait for sends; rate limits and retry_after hold"
+            "every reply is sent or dead with its reason; rate limits and retry_after hold; resets are retried"
         )
         func faults() async throws {
             let api = FaultyBotAPI()
