@@ -91,3 +91,26 @@ func withStore(_ backend: StoreBackend, _ body: (TestStore) async throws -> Void
     }
     await database.remove()
 }
+
+@Suite("PostgreSQL settings")
+struct PostgresSettingsTests {
+    @Test(
+        "a DATABASE_URL that cannot work is an error that says how it should look",
+        arguments: [
+            "http://x@y/z", "postgres://", "postgres://host-only", "postgres://bot@db", "postgres://bot@db/wb?sslmode=maybe",
+        ])
+    func badURLs(url: String) {
+        #expect(throws: PostgresSettingsError.self) { try PostgresMessageStore.configuration(url) }
+    }
+
+    @Test("a good DATABASE_URL names host, port, user and database")
+    func goodURL() throws {
+        let configuration = try PostgresMessageStore.configuration(
+            "postgres://bot:s%40cret@db.local:6543/welcomebot?sslmode=disable")
+        #expect(configuration.host == "db.local")
+        #expect(configuration.port == 6543)
+        #expect(configuration.username == "bot")
+        #expect(configuration.password == "s@cret")
+        #expect(configuration.database == "welcomebot")
+    }
+}

@@ -73,6 +73,27 @@ struct SettingsTests {
             (["HTTP_PORT": "abc"], "http.port (HTTP_PORT) must be a whole number, not 'abc'"),
             (["HTTP_PORT": "70000"], "http.port (HTTP_PORT) must be between 0 and 65535, not 70000"),
             (["HTTP_MAXIMUM_BODY_BYTES": "10"], "http.maximum.body.bytes (HTTP_MAXIMUM_BODY_BYTES) must be at least 1024"),
+            (
+                ["UNANSWERED_QUESTIONS": "always"],
+                "unanswered.questions (UNANSWERED_QUESTIONS) must be keep or discard, not 'always'"
+            ),
+            (["OUTBOX_LEASE_SECONDS": "0"], "outbox.lease.seconds (OUTBOX_LEASE_SECONDS) must be 1 to 3600, not 0"),
+            (
+                ["OUTBOX_MESSAGES_PER_SECOND": "0"],
+                "outbox.messages.per.second (OUTBOX_MESSAGES_PER_SECOND) must be 1 to 10000, not 0"
+            ),
+            (
+                ["RETENTION_DEAD_LETTERS_DAYS": "0"],
+                "retention.dead.letters.days (RETENTION_DEAD_LETTERS_DAYS) must be at least 1 day, not 0"
+            ),
+            (
+                ["DATABASE_URL": "mysql://x@y/z"],
+                "DATABASE_URL must start with postgres:// (PostgreSQL); leave it unset for SQLite"
+            ),
+            (
+                ["DATABASE_URL": "postgres://bot@127.0.0.1/welcomebot"],
+                "with DATABASE_URL set, PSEUDONYM_KEY must be set too (the same on every instance): generate one with `openssl rand -hex 32`"
+            ),
         ])
     func badValues(environment: [String: String], message: String) {
         do {

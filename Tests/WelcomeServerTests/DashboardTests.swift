@@ -220,6 +220,11 @@ struct DashboardTests {
                 #expect($0.status == .notFound)
             }
             try await client.execute(uri: "/admin/outbox/\(id)/retry", method: .post) { #expect($0.status == .unauthorized) }
+            // An oversized form is refused before it is read whole.
+            try await client.execute(
+                uri: "/admin/login", method: .post, headers: formHeaders,
+                body: ByteBuffer(string: "token=" + String(repeating: "a", count: 40_000))
+            ) { #expect($0.status == .contentTooLarge) }
             let overview = try await server.services.store.outboxOverview(limit: 10)
             #expect((overview.pending, overview.dead) == (0, 1))
             #expect(overview.attention.first?.retryable == false)

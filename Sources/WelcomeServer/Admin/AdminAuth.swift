@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Messengers
+import NIOCore
 
 /// Who may use the operators' endpoints: a client sending `Authorization: Bearer ADMIN_TOKEN`
 /// (scripts, `curl`), or a browser that signed in with the token and holds the session cookie.
@@ -101,7 +102,10 @@ enum FormBody {
         guard let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("application/x-www-form-urlencoded") else {
             return [:]
         }
-        let buffer = try await request.body.collect(upTo: limit)
-        return parse(String(buffer: buffer))
+        do {
+            return parse(String(buffer: try await request.body.collect(upTo: limit)))
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "the form is larger than \(limit) bytes")
+        }
     }
 }
