@@ -185,8 +185,8 @@ package.targets += [
 if Context.environment["WELCOMEBOT_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzDriver", dependencies: ["FuzzTargets"], path: "Fuzz/FuzzDriver"))
     for name in [
-        "telegram-decoder", "whatsapp-decoder", "messenger-decoder", "viber-decoder", "twilio-decoder", "signatures",
-        "intent-loader", "matcher",
+        "telegram-decoder", "whatsapp-decoder", "messenger-decoder", "viber-decoder", "twilio-decoder", "telegram-secret",
+        "meta-signature", "viber-signature", "twilio-signature", "intent-loader", "matcher",
     ] {
         package.targets.append(
             .executableTarget(name: "fuzz-\(name)", dependencies: ["FuzzDriver"], path: "Fuzz/fuzz-\(name)"))

@@ -5,9 +5,13 @@ characters, YAML anchors and alias bombs, oversized fields).
 
     Fuzz/make-seeds.py OUT-DIR      one folder per fuzz target below OUT-DIR
 """
+import base64
+import hashlib
+import hmac
 import os
 import pathlib
 import sys
+import urllib.parse
 
 root = pathlib.Path(__file__).resolve().parent.parent
 out = pathlib.Path(sys.argv[1])
@@ -59,16 +63,39 @@ for name, data in {
 }.items():
     write("twilio-decoder", "hostile-" + name, data)
 
-for name, data in {
-    "meta": "sha256=" + "0" * 64 + "\n" + '{"object":"page"}',
-    "meta-short": "sha256=\n{}",
-    "viber": "a" * 64 + "\n{}",
-    "twilio": "AAAA==\nBody=hello&From=%2B49",
-    "telegram": "fuzz-secret-token\n",
-    "huge-header": "sha256=" + "f" * 100_000 + "\nx",
-    "invalid-utf8": b"\xff\xfe\n\xff",
-}.items():
-    write("signatures", "seed-" + name, data)
+# Signature verifiers: the first line is the header, the rest the body (for Twilio a line with
+# the URL's query comes between). Each gets one correctly signed input, so that the fuzzer
+# explores the accepting path too, and hostile ones.
+hostile_headers = {
+    "empty": "",
+    "huge-header": "f" * 100_000,
+    "invalid-utf8": b"\xff\xfe",
+    "bidi": "\u202e\u2066sha256=00\u2069\u200b",
+}
+for name, header in hostile_headers.items():
+    header = header if isinstance(header, bytes) else header.encode("utf-8")
+    for target in ("telegram-secret", "meta-signature", "viber-signature"):
+        write(target, "hostile-" + name, header + b"\n{}")
+    write("twilio-signature", "hostile-" + name, header + b"\n\nBody=a")
+write("telegram-secret", "seed-valid", "fuzz-secret-token")
+write("telegram-secret", "seed-almost", "fuzz-secret-tokeN")
+body = b'{"object":"whatsapp_business_account","entry":[]}'
+meta = hmac.new(b"fuzz-app-secret", body, hashlib.sha256).hexdigest()
+write("meta-signature", "seed-valid", b"sha256=" + meta.encode() + b"\n" + body)
+write("meta-signature", "seed-uppercase", b"SHA256=" + meta.upper().encode() + b"\n" + body)
+write("meta-signature", "seed-short", "sha256=\n{}")
+body = b'{"event":"message","message_token":1}'
+viber = hmac.new(b"fuzz-auth-token", body, hashlib.sha256).hexdigest()
+write("viber-signature", "seed-valid", viber.encode() + b"\n" + body)
+write("viber-signature", "seed-odd-length", viber[:63] + "\n{}")
+fields = {"Body": "hello", "From": "+4917612345678", "MessageSid": "SM1"}
+text = "https://bot.example.org/webhooks/sms" + "".join(k + v for k, v in sorted(fields.items()))
+twilio = base64.b64encode(hmac.new(b"fuzz-auth-token", text.encode(), hashlib.sha1).digest()).decode()
+form = "&".join(k + "=" + urllib.parse.quote(v) for k, v in fields.items())
+write("twilio-signature", "seed-valid", twilio + "\n\n" + form)
+digest = hashlib.sha256(b'{"Body":"hi"}').hexdigest()
+write("twilio-signature", "seed-json", "AAAA==\nbodySHA256=" + digest + '\n{"Body":"hi"}')
+write("twilio-signature", "seed-duplicate-fields", "AAAA==\n\nBody=a&Body=b&From=1")
 
 # Intent files: the first byte says which kind (0: a language file, 1: the facts file).
 for path in sorted((root / "Intents").glob("*.yaml")):

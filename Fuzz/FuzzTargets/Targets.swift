@@ -11,21 +11,34 @@ public enum FuzzTargets {
         "messenger-decoder": { _ = try? MessengerDecoder().decode($0) },
         "viber-decoder": { _ = try? ViberDecoder().decode($0) },
         "twilio-decoder": { _ = try? TwilioDecoder().decode($0) },
-        "signatures": signatures,
+        "telegram-secret": { _ = telegram.isAuthentic(headerValue: String(decoding: $0, as: UTF8.self)) },
+        "meta-signature": { data in
+            let (header, body) = lines(data)
+            _ = meta.isAuthentic(body: body, signatureHeader: header)
+        },
+        "viber-signature": { data in
+            let (header, body) = lines(data)
+            _ = viber.isAuthentic(body: body, signature: header)
+        },
+        "twilio-signature": twilioSignature,
         "intent-loader": intentLoader,
         "matcher": matcher,
     ]
 
-    /// The first line is the signature header, the rest the body: every verifier must say no
-    /// (or yes) without crashing, whatever both hold.
-    static func signatures(_ data: Data) {
+    /// The first line (the signature header) and the rest (the body).
+    static func lines(_ data: Data) -> (String, Data) {
         let split = data.firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
         let header = String(decoding: data[data.startIndex..<split], as: UTF8.self)
         let body = split < data.endIndex ? Data(data[data.index(after: split)...]) : Data()
-        _ = telegram.isAuthentic(headerValue: header)
-        _ = meta.isAuthentic(body: body, signatureHeader: header)
-        _ = viber.isAuthentic(body: body, signature: header)
-        _ = twilio.isAuthentic(signature: header, uri: "/webhooks/sms?\(header)", body: body)
+        return (header, body)
+    }
+
+    /// The signature header, then a line with the query of the URL Twilio called, then the
+    /// form body: Twilio signs the URL with its query and the sorted form fields.
+    static func twilioSignature(_ data: Data) {
+        let (signature, rest) = lines(data)
+        let (query, body) = lines(rest)
+        _ = twilio.isAuthentic(signature: signature, uri: query.isEmpty ? "/webhooks/sms" : "/webhooks/sms?\(query)", body: body)
     }
 
     static let telegram = try! TelegramVerifier(secret: "fuzz-secret-token")

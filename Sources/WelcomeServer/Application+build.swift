@@ -20,10 +20,7 @@ public func buildApplication(
     HealthRoutes(services: services).register(on: router)
     MetricsRoute(services: services, token: settings.metricsToken).register(on: router)
     ChatAPI(services: services, maximumBodyBytes: settings.maximumBodyBytes).register(on: router)
-    try ChatPage(
-        catalog: services.assistant.catalog,
-        questionDays: services.keepsUnansweredQuestions ? services.unansweredQuestionDays : nil
-    ).register(on: router)
+    try ChatPage(services: services).register(on: router)
     var transports: [String: any MessengerTransport] = [:]
     // One libcurl client (one thread, one connection cache) for every channel, made when the
     // first channel needs it.

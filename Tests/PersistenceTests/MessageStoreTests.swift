@@ -6,22 +6,6 @@ import Testing
 @testable import Persistence
 @testable import WelcomeCore
 
-/// A fresh database file in a temporary folder, removed afterwards.
-struct TemporaryDatabase {
-    let folder: String
-    let store: SQLiteMessageStore
-
-    init() throws {
-        folder = NSTemporaryDirectory() + "welcomebot-db-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        store = try SQLiteMessageStore(path: folder + "/welcomebot.sqlite")
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
-}
-
 private func record(_ id: String, chat: String = "100", user: String = "u1") -> InboundRecord {
     InboundRecord(channel: "telegram", providerMessageID: id, pseudonym: Pseudonym(user), chatID: chat)
 }
@@ -256,9 +240,8 @@ struct MessageStoreTests {
 
     @Test("concurrent accepts share commits (group commit), and each is answered exactly once")
     func groupCommit() async throws {
-        let database = try TemporaryDatabase()
-        defer { database.remove() }
-        let store = database.store
+        let database = try await TestStore.make(.sqlite)
+        let store = try #require(database.store as? SQLiteMessageStore)
         let count = 500
         try await withThrowingTaskGroup(of: AcceptOutcome.self) { group in
             for index in 0..<count {
@@ -275,6 +258,7 @@ struct MessageStoreTests {
         #expect(try await store.outboxCounts() == [.pending: 250])
         let commits = await store.commitCount
         #expect(commits < count, "\(commits) commits for \(count) messages")
+        await database.remove()
     }
 
     @Test("old claims are purged, recent ones kept", arguments: StoreBackend.allCases)

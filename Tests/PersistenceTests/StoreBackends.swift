@@ -113,4 +113,54 @@ struct PostgresSettingsTests {
         #expect(configuration.password == "s@cret")
         #expect(configuration.database == "welcomebot")
     }
+
+    @Test("a server nobody listens at: tried again for the time allowed, then an error with where, why and what to do")
+    func unreachable() async throws {
+        // A port just closed by the system: nothing listens there.
+        let port = try closedPort()
+        let started = ContinuousClock.now
+        let error = await #expect(throws: PostgresUnreachableError.self) {
+            _ = try await PostgresMessageStore(
+                url: "postgres://bot:hunter2secret@127.0.0.1:\(port)/welcomebot?sslmode=disable", connectWait: .seconds(1))
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .milliseconds(600) && elapsed < .seconds(60), "\(elapsed)")
+        let text = try #require(error?.description)
+        #expect(text.hasPrefix("cannot connect to PostgreSQL at 127.0.0.1:\(port) (database 'welcomebot', user 'bot')"))
+        #expect(text.contains("nothing listens at that port (tried for 1 s)"), "\(text)")
+        #expect(text.contains("listen_addresses"))
+        #expect(!text.contains("hunter2secret"))
+    }
+
+    @Test("a database that does not exist fails at once, with the server's words and how to create it")
+    func missingDatabase() async throws {
+        guard let url = StoreBackend.postgresURL else { try Test.cancel(StoreBackend.postgresMissing) }
+        let error = await #expect(throws: PostgresUnreachableError.self) {
+            _ = try await PostgresMessageStore(
+                url: try PostgresMessageStore.url(url, database: "wb_no_such_database"), connectWait: .seconds(60))
+        }
+        let text = try #require(error?.description)
+        // Not tried again: waiting cannot cure it (the time is no measure on a busy machine).
+        #expect(!text.contains("tried for"), "\(text)")
+        #expect(text.contains(#"database "wb_no_such_database" does not exist"#), "\(text)")
+        #expect(text.contains("CREATE DATABASE wb_no_such_database;"))
+    }
+}
+
+/// A loopback port that was free a moment ago.
+private func closedPort() throws -> Int {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -73,4 +73,35 @@ struct DeleteMyDataTests {
         #expect(catalog.languages["tr"]?.texts.deleteYes == "Yes, delete")
         #expect(catalog.languages["de"]?.texts.deleteYes == "Ja, löschen")
     }
+
+    @Test("the web chat's privacy line: missing means English and a warning; the one for kept questions needs {days}")
+    func privacyNotice() throws {
+        var files: [String: String] = [:]
+        for code in ["de", "tr"] {
+            files["\(code).yaml"] = try String(contentsOfFile: shippedIntents + "/\(code).yaml", encoding: .utf8)
+        }
+        let facts = try String(contentsOfFile: shippedIntents + "/facts.yaml", encoding: .utf8)
+        let turkish = files["tr.yaml"]!
+        files["tr.yaml"] = turkish.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("  privacy-notice") }.joined(separator: "\n")
+        var intents = try TemporaryIntents(files: files, facts: facts)
+        var result = intents.load()
+        intents.remove()
+        let catalog = try #require(result.catalog, "\(result.diagnostics)")
+        let warning = try #require(result.diagnostics.first { $0.message.contains("'privacy-notice'") })
+        #expect(warning.file.hasSuffix("tr.yaml") && warning.message.contains("'privacy-notice-kept'"))
+        #expect(catalog.languages["tr"]?.texts.privacyNotice == "No names, no message texts are stored.")
+        #expect(catalog.languages["de"]?.texts.privacyNotice == "Keine Namen, keine Nachrichten werden gespeichert.")
+
+        files["tr.yaml"] = turkish.replacingOccurrences(of: "{days} gün boyunca", with: "bir ay")
+        intents = try TemporaryIntents(files: files, facts: facts)
+        result = intents.load()
+        intents.remove()
+        let error = try #require(result.errors.first, "a notice without {days} was accepted")
+        #expect(
+            error.message == "'texts.privacy-notice-kept' must contain {days}, where the number of days questions are kept goes")
+        #expect(error.file.hasSuffix("tr.yaml"))
+        #expect(
+            turkish.split(separator: "\n", omittingEmptySubsequences: false)[error.line - 1].hasPrefix("  privacy-notice-kept:"))
+    }
 }

@@ -25,9 +25,14 @@ struct EditableIntents {
 
     /// Replaces the German fallback text (the answer to anything the bot does not understand).
     func setGermanFallback(_ text: String) throws {
+        try setGermanText("fallback", text)
+    }
+
+    /// Replaces one of the German fixed texts.
+    func setGermanText(_ name: String, _ text: String) throws {
         let original = try String(contentsOfFile: german, encoding: .utf8)
         let lines = original.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasPrefix("  fallback:") ? "  fallback: \(text)" : String(line)
+            line.hasPrefix("  \(name):") ? "  \(name): \(text)" : String(line)
         }
         try lines.joined(separator: "\n").write(toFile: german, atomically: true, encoding: .utf8)
     }
@@ -97,6 +102,10 @@ struct CatalogReloadTests {
                 return (answer["reply"] as? [String: Any])?["text"] as? String ?? ""
             }
             #expect(try await fallback().hasPrefix("Das habe ich leider nicht verstanden"))
+            func page() async throws -> String {
+                try await client.execute(uri: "/", method: .get) { String(buffer: $0.body) }
+            }
+            #expect(try await page().contains(#"data-notice="Keine Namen, keine Nachrichten werden gespeichert.""#))
             // File systems keep modification times to the second or better; a size change is
             // seen whatever the clock.
             try intents.setGermanFallback("Geänderte Antwort, sofort sichtbar.")
@@ -106,6 +115,14 @@ struct CatalogReloadTests {
                 seen = try await fallback() == "Geänderte Antwort, sofort sichtbar."
             }
             #expect(seen, "the edit was not served within 5 s")
+            // The web chat page follows the catalog too (it carries texts of the files).
+            try intents.setGermanText("privacy-notice", "Wir speichern keine Namen.")
+            seen = false
+            for _ in 0..<50 where !seen {
+                try await Task.sleep(for: .milliseconds(100))
+                seen = try await page().contains(#"data-notice="Wir speichern keine Namen.""#)
+            }
+            #expect(seen, "the web chat page did not follow the edit within 5 s")
             try intents.breakGerman()
             // Wait (bounded) until the poll has seen the broken file; a debug build on a busy
             // machine takes a while to read eight files.

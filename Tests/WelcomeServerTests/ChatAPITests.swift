@@ -153,6 +153,11 @@ struct ChatAPITests {
                     #expect(html.contains(">\(name)</button>"), "\(name)")
                 }
                 #expect(html.contains(#"data-lang="fa" lang="fa" dir="rtl""#))
+                // Each language carries its own privacy line, shown once it is chosen; the page
+                // opens with the English and German one.
+                #expect(html.contains(#"data-lang="ar" lang="ar" dir="rtl" data-notice="لا تُحفظ أسماء ولا نصوص رسائل.""#))
+                #expect(html.contains(#"data-notice="Имена и тексты сообщений не сохраняются.""#))
+                #expect(html.contains(#"id="notice" dir="ltr" lang="en">No names, no message texts are stored. · Keine Namen"#))
                 #expect(!html.contains("http://") && !html.contains("https://"))
                 #expect(html.contains("<label for=\"text\""))
             }

@@ -161,7 +161,10 @@ struct DashboardTests {
             let reply = try #require(answer["reply"] as? [String: Any])
             #expect((reply["text"] as? String)?.contains("30 Tage aufbewahrt") == true)
             try await client.execute(uri: "/", method: .get) {
-                #expect(String(buffer: $0.body).contains("unbeantwortete Fragen werden 30 Tage"))
+                let html = String(buffer: $0.body)
+                #expect(html.contains("unbeantwortete Fragen werden 30 Tage"))
+                #expect(html.contains("الأسئلة التي لا أستطيع الإجابة عنها تُحفظ 30 يوماً"))
+                #expect(!html.contains("{days}"))
             }
         }
         try await withDashboard(keepsUnansweredQuestions: false) { client, _ in

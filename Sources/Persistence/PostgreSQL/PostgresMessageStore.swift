@@ -24,11 +24,21 @@ public final class PostgresMessageStore: MessageStore {
     private let logger: Logger
 
     /// Connects (the pool opens connections as needed) and brings the schema up to date.
-    /// - Parameter url: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`.
-    public init(url: String, maximumConnections: Int = 20, logger: Logger = Logger(label: "welcomebot.postgres"))
-        async throws
-    {
-        var configuration = try Self.configuration(url)
+    /// - Parameters:
+    ///   - url: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`.
+    ///   - connectWait: how long to go on trying while the server cannot be reached (it may be
+    ///     starting beside the bot); a wrong password or database fails at once.
+    /// - Throws: `PostgresSettingsError` for a malformed URL, `PostgresUnreachableError` with
+    ///   the reason and what to do when no connection could be made.
+    public init(
+        url: String, maximumConnections: Int = 20, connectWait: Duration = .seconds(30),
+        logger: Logger = Logger(label: "welcomebot.postgres")
+    ) async throws {
+        let address = try PostgresAddress(url)
+        // The pool would wait for a connection for ever, logging only that it failed: first
+        // one connection of our own, which says why it fails.
+        try await address.waitUntilReachable(for: connectWait, logger: logger)
+        var configuration = address.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
@@ -53,29 +63,9 @@ public final class PostgresMessageStore: MessageStore {
         runner.cancel()
     }
 
-    /// The client configuration of a `postgres://` URL; `sslmode` as libpq knows it (`disable`,
-    /// `prefer`, the default, or `require`).
+    /// The client configuration of a `postgres://` URL.
     static func configuration(_ url: String) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
-            let host = components.host, !host.isEmpty
-        else {
-            throw PostgresSettingsError("DATABASE_URL must look like postgres://USER:PASSWORD@HOST:5432/DATABASE")
-        }
-        let database = String(components.path.drop { $0 == "/" })
-        guard let user = components.user, !user.isEmpty, !database.isEmpty else {
-            throw PostgresSettingsError("DATABASE_URL must name a user and a database: postgres://USER@HOST/DATABASE")
-        }
-        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
-        let tls: PostgresClient.Configuration.TLS
-        switch mode {
-        case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: throw PostgresSettingsError("sslmode in DATABASE_URL must be disable, prefer or require, not '\(mode)'")
-        }
-        return PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
-            password: components.password?.removingPercentEncoding, database: database, tls: tls)
+        try PostgresAddress(url).clientConfiguration
     }
 
     // MARK: Schema

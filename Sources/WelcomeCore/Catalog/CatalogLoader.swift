@@ -282,9 +282,11 @@ struct LanguageReader {
         "language", "name", "direction", "weekdays", "texts", "menu", "link-labels", "stopwords", "intents", "out-of-scope",
     ]
     static let textFields = ["fallback", "did-you-mean", "closed", "as-of", "choose-language"]
-    /// Texts of the "delete my data" conversation; a language without them gets English ones
-    /// and a warning.
-    static let deletionTextFields = ["delete-offer", "delete-confirm", "delete-yes", "deleted", "questions-kept"]
+    /// Texts of the "delete my data" conversation and the web chat's privacy line; a language
+    /// without them gets English ones and a warning.
+    static let optionalTextFields = [
+        "delete-offer", "delete-confirm", "delete-yes", "deleted", "questions-kept", "privacy-notice", "privacy-notice-kept",
+    ]
     static let intentFields = ["title", "keywords", "exclude", "answer", "buttons", "examples", "priority"]
     static let minimumExamples = 5
 
@@ -391,7 +393,7 @@ struct LanguageReader {
     private mutating func readTexts(_ field: (at: SourceLocation, value: Node)?) -> LanguagePack.Texts? {
         guard let field else { return nil }
         let fields = yaml.fields(
-            field.value, "'texts'", allowed: Self.textFields + Self.deletionTextFields, required: Self.textFields, owner: field.at
+            field.value, "'texts'", allowed: Self.textFields + Self.optionalTextFields, required: Self.textFields, owner: field.at
         )
         func text(_ name: String) -> String? {
             fields[name].flatMap { yaml.text($0.value, "'texts.\(name)'") }
@@ -406,13 +408,22 @@ struct LanguageReader {
         }
         var texts = LanguagePack.Texts(
             fallback: fallback, didYouMean: didYouMean, closed: closed, asOf: asOf, chooseLanguage: chooseLanguage)
-        texts.missing = Self.deletionTextFields.filter { fields[$0] == nil }
+        texts.missing = Self.optionalTextFields.filter { fields[$0] == nil }
         texts.location = field.at
         for (name, keyPath) in [
             ("delete-offer", \LanguagePack.Texts.deleteOffer), ("delete-confirm", \.deleteConfirm), ("delete-yes", \.deleteYes),
-            ("deleted", \.deleted), ("questions-kept", \.questionsKept),
+            ("deleted", \.deleted), ("questions-kept", \.questionsKept), ("privacy-notice", \.privacyNotice),
+            ("privacy-notice-kept", \.privacyNoticeKept),
         ] {
             if fields[name] != nil, let value = text(name) { texts[keyPath: keyPath] = value }
+        }
+        for name in ["questions-kept", "privacy-notice-kept"] {
+            if let node = fields[name], let value = text(name), !value.contains("{days}") {
+                yaml.sink.error(
+                    yaml.file, yaml.location(node.value),
+                    "'texts.\(name)' must contain {days}, where the number of days questions are kept goes",
+                    fix: "for example: \"… are kept {days} days without names or numbers.\"")
+            }
         }
         for (name, limit) in [("delete-offer", 20), ("delete-yes", 20)] {
             if let node = fields[name], let value = text(name), value.count > limit {

@@ -250,6 +250,11 @@ public struct LanguagePack: Sendable {
         /// the answer stays true; `{days}` is the retention period.
         public var questionsKept =
             "If I cannot answer a question, it is kept for {days} days without names, phone numbers or e-mail addresses, so that staff can add the answer. \"Delete my data\" deletes these questions too."
+        /// The web chat's privacy line under the language menu: when no questions are kept, and
+        /// when unanswered questions are kept (`{days}` is the retention period).
+        public var privacyNotice = "No names, no message texts are stored."
+        public var privacyNoticeKept =
+            "No names are stored; questions the bot cannot answer are kept {days} days without names or numbers."
 
         /// The optional texts this file does not give (English is used), and where `texts` is,
         /// for the linter.

@@ -53,6 +53,10 @@ public final class LiveCatalog: Sendable {
 
     public var status: Status { state.withLock { $0.status } }
 
+    /// The assistant with a number that changes at every swap, for what is derived from the
+    /// catalog and worth keeping until the next one (the web chat page).
+    public var current: (assistant: Assistant, generation: Int) { state.withLock { ($0.assistant, $0.generation) } }
+
     /// Loads the folder again; swaps only when every file is valid.
     @discardableResult
     public func reload(now: Date = Date()) -> ReloadOutcome {

@@ -16,7 +16,7 @@ public enum LogRedaction {
         "error.type", "retention.claims", "retention.conversations", "retention.deliveries",
         "catalog.reason", "catalog.intents", "catalog.languages", "catalog.errors", "catalog.first_error",
         "answer.outcome", "answer.language", "answer.intent", "retention.dead_letters", "retention.questions",
-        "admin.action",
+        "admin.action", "database.reason", "database.retry_ms",
     ]
 
     /// What a log line may say of `metadata`: allowed keys only, flattened, values scrubbed.

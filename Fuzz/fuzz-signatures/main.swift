@@ -1,3 +1,0 @@
-import FuzzDriver
-
-runFuzzer("signatures")
