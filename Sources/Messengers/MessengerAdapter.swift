@@ -171,7 +171,7 @@ public enum FormEncoding {
             if scalar.isASCII && allowed.contains(scalar) {
                 result.unicodeScalars.append(scalar)
             } else {
-                for byte in String(scalar).utf8 { result += String(format: "%%%02X", byte) }
+                for byte in String(scalar).utf8 { result += "%" + [byte].hexadecimal.uppercased() }
             }
         }
         return result

@@ -181,7 +181,9 @@ public struct OutboxOverview: Sendable, Equatable {
 public protocol MessageStore: Sendable {
     /// Claims `record` under (channel, provider message id). When it is new, calls `answer` with
     /// the stored conversation state (nil for a new conversation) and stores what it returns.
-    /// Returns after the transaction is durable.
+    /// Returns after the transaction is durable. `answer` may be called more than once (a store
+    /// may answer ahead of its transaction and again when the state changed meanwhile), so it
+    /// must have no effect but its result; the result of its last call is the one stored.
     func accept(
         _ record: InboundRecord, answer: @escaping @Sendable (ConversationState?) -> Answered
     ) async throws -> AcceptOutcome

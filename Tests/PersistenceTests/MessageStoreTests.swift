@@ -238,6 +238,33 @@ struct MessageStoreTests {
         }
     }
 
+    @Test(
+        "one person's messages arriving at once are each answered on the state the one before left (no update lost)",
+        arguments: StoreBackend.allCases)
+    func noLostUpdate(backend: StoreBackend) async throws {
+        try await withStore(backend) { database in
+            let store = database.store
+            // Each answer counts on from the state it is given: a message answered on an old
+            // state would leave the count short.
+            let count: @Sendable (ConversationState?) -> Answered = { previous in
+                var state = previous ?? ConversationState()
+                state.language = String((Int(state.language ?? "") ?? 0) + 1)
+                return Answered(state: state, calls: [OutboundCall(method: "sendMessage", body: Data(state.language!.utf8))])
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask { _ = try await store.accept(record("same-\(index)", user: "one-person"), answer: count) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await store.conversation(Pseudonym("one-person"))?.language == "40")
+            let bodies = try await store.claimDue(limit: 100, now: Date() + 1, leaseUntil: Date() + 60, owner: "t")
+            // Only the first of a chat is due at a time; the rest follow once it is sent.
+            #expect(bodies.count == 1)
+            #expect(try await store.outboxCounts() == [.pending: 40])
+        }
+    }
+
     @Test("concurrent accepts share commits (group commit), and each is answered exactly once")
     func groupCommit() async throws {
         let database = try await TestStore.make(.sqlite)

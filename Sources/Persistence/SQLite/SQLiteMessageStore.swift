@@ -101,7 +101,15 @@ public final class SQLiteMessageStore: MessageStore {
     public func accept(
         _ record: InboundRecord, answer: @escaping @Sendable (ConversationState?) -> Answered
     ) async throws -> AcceptOutcome {
-        try await writer.submit(record, answer: answer)
+        // Answered ahead, on the state as a reader sees it now: matching and composing then run
+        // on any core, side by side, and the one writer only writes. The writer checks that the
+        // state is still what was answered on (another message of the same person may have
+        // committed meanwhile) and answers again if not.
+        let stored = try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [record.pseudonym.value])
+        }
+        let ahead = PreparedAnswer(stored: stored, answer: answer)
+        return try await writer.submit(record, answer: answer, ahead: ahead)
     }
 
     public func claimDue(limit: Int, now: Date, leaseUntil: Date, owner: String) async throws -> [OutboxRow] {
@@ -365,6 +373,7 @@ actor GroupCommitWriter {
     private struct Job {
         var record: InboundRecord
         var answer: @Sendable (ConversationState?) -> Answered
+        var ahead: PreparedAnswer?
         var continuation: CheckedContinuation<AcceptOutcome, any Error>
     }
 
@@ -378,10 +387,10 @@ actor GroupCommitWriter {
     }
 
     func submit(
-        _ record: InboundRecord, answer: @escaping @Sendable (ConversationState?) -> Answered
+        _ record: InboundRecord, answer: @escaping @Sendable (ConversationState?) -> Answered, ahead: PreparedAnswer? = nil
     ) async throws -> AcceptOutcome {
         try await withCheckedThrowingContinuation { continuation in
-            queue.append(Job(record: record, answer: answer, continuation: continuation))
+            queue.append(Job(record: record, answer: answer, ahead: ahead, continuation: continuation))
             if !writing {
                 writing = true
                 Task { await self.drain() }
@@ -395,12 +404,12 @@ actor GroupCommitWriter {
         while !queue.isEmpty {
             let batch = queue
             queue.removeAll(keepingCapacity: true)
-            let work = batch.map { (record: $0.record, answer: $0.answer) }
+            let work = batch.map { (record: $0.record, answer: $0.answer, ahead: $0.ahead) }
             let results: [Result<AcceptOutcome, any Error>]
             do {
                 results = try await pool.write { db in
                     work.map { job in
-                        Result { try Self.accept(job.record, answer: job.answer, in: db) }
+                        Result { try Self.accept(job.record, answer: job.answer, ahead: job.ahead, in: db) }
                     }
                 }
                 commits += 1
@@ -416,7 +425,7 @@ actor GroupCommitWriter {
     }
 
     private static func accept(
-        _ record: InboundRecord, answer: (ConversationState?) -> Answered, in db: Database
+        _ record: InboundRecord, answer: (ConversationState?) -> Answered, ahead: PreparedAnswer?, in db: Database
     ) throws -> AcceptOutcome {
         var outcome = AcceptOutcome.duplicate
         try db.inSavepoint {
@@ -428,8 +437,8 @@ actor GroupCommitWriter {
             guard db.changesCount == 1 else { return .commit }
             let stored = try Data.fetchOne(
                 db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [record.pseudonym.value])
-            let previous = stored.flatMap { try? JSONDecoder().decode(ConversationState.self, from: $0) }
-            let answered = answer(previous)
+            let prepared = ahead.flatMap { $0.stored == stored ? $0 : nil } ?? PreparedAnswer(stored: stored, answer: answer)
+            let answered = prepared.answered
             var pseudonym = record.pseudonym.value
             if answered.forget {
                 try db.execute(sql: "DELETE FROM conversation WHERE pseudonym = ?", arguments: [pseudonym])
@@ -442,7 +451,7 @@ actor GroupCommitWriter {
                         INSERT INTO conversation(pseudonym, state, updated_at) VALUES (?, ?, ?)
                         ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
                         """,
-                    arguments: [pseudonym, try JSONEncoder().encode(answered.state), now])
+                    arguments: [pseudonym, try prepared.encodedState(), now])
                 if let question = answered.unanswered {
                     try db.execute(
                         sql: """
@@ -467,4 +476,22 @@ actor GroupCommitWriter {
         }
         return outcome
     }
+}
+
+/// An answer and the state it was given, with the new state already encoded.
+struct PreparedAnswer: Sendable {
+    /// The stored state the answer was made on, as bytes (nil: no conversation yet).
+    let stored: Data?
+    let answered: Answered
+    let state: Result<Data, any Error>
+
+    init(stored: Data?, answer: (ConversationState?) -> Answered) {
+        self.stored = stored
+        // A state that no longer decodes (an older format) starts the conversation afresh.
+        let answered = answer(stored.flatMap { try? JSONDecoder().decode(ConversationState.self, from: $0) })
+        self.answered = answered
+        state = Result { try JSONEncoder().encode(answered.state) }
+    }
+
+    func encodedState() throws -> Data { try state.get() }
 }

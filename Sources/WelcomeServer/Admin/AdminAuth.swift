@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Messengers
 import NIOCore
+import WelcomeCore
 
 /// Who may use the operators' endpoints: a client sending `Authorization: Bearer ADMIN_TOKEN`
 /// (scripts, `curl`), or a browser that signed in with the token and holds the session cookie.
@@ -21,7 +22,7 @@ struct AdminAuth: Sendable {
 
     private func mac(_ text: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(token.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return code.hexadecimal
     }
 
     /// A new session cookie's value, valid until `now + sessionLength`.

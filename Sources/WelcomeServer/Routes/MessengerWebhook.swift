@@ -125,6 +125,9 @@ struct MessengerWebhook {
             return Answered(state: state, calls: calls, forget: answer.forgetsPerson, unanswered: question)
         }
         services.count(outcome, note)
+        // The store may have answered ahead of its transaction: only a message it accepted has
+        // its reply in the response.
+        guard case .accepted = outcome else { return (outcome, pseudonym, nil) }
         return (outcome, pseudonym, inline.value)
     }
 }
