@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import Messengers
 import OutboundHTTP
@@ -64,12 +65,33 @@ public final class TelegramPoller: Service, Sendable {
         for update in updates {
             guard let id = (update["update_id"] as? NSNumber)?.int64Value else { continue }
             let data = try JSONSerialization.data(withJSONObject: update)
-            if let messages = (try? TelegramDecoder().decode(data))?.messages, !messages.isEmpty {
-                try await TelegramWebhook.accept(messages, services: services)
-            }
+            try await handle(data)
             next = max(next ?? id + 1, id + 1)
         }
         return next
+    }
+
+    /// One update, reported like a webhook delivery (log line, metrics, the dashboard's
+    /// list). An update that cannot be read is skipped, or it would block every later one; a
+    /// store failure is thrown, and the update is fetched again.
+    private func handle(_ data: Data) async throws {
+        var report = DeliveryReport(channel: "telegram", route: "getUpdates", services: services, logger: logger)
+        guard let decoded = try? TelegramDecoder().decode(data) else {
+            report.rejected(.malformed, status: .badRequest, errorClass: "decode")
+            return
+        }
+        do {
+            for (outcome, pseudonym) in try await TelegramWebhook.accept(decoded.messages, services: services) {
+                report.message(outcome, pseudonym: pseudonym)
+            }
+        } catch is TelegramChatIDError {
+            report.rejected(.malformed, status: .badRequest, errorClass: "decode")
+            return
+        } catch {
+            report.failed(error)
+            throw error
+        }
+        report.handled(ignored: decoded.ignored.count)
     }
 
     struct PollError: Error {

@@ -58,6 +58,9 @@ extension ProcessTests {
             process.environment = [
                 "TELEGRAM_BOT_TOKEN": FakeTelegramAPI.token, "TELEGRAM_SECRET_TOKEN": "crash-secret",
                 "TELEGRAM_API_BASE_URL": "http://127.0.0.1:\(apiPort)", "PATH": "/usr/bin:/bin",
+                // The sender may claim the reply before the kill lands; its lease then has to run
+                // out before the restarted process sends it (a minute by default).
+                "OUTBOX_LEASE_SECONDS": "5",
             ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice

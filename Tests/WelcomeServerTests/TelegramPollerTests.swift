@@ -29,6 +29,11 @@ struct TelegramPollerTests {
         let body = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
         #expect(body["offset"] == nil)
         #expect(body["timeout"] as? Int == 25)
+        // Operators see polled updates as they see webhook deliveries.
+        // (the latest first: the poll update is acknowledged and ignored)
+        let deliveries = server.services.deliveries.latest
+        #expect(deliveries.map(\.outcome) == [.ignored, .accepted])
+        #expect(deliveries.allSatisfy { $0.channel == "telegram" } && deliveries.last?.messages == 1)
 
         // The same updates again (a restart before confirming) are not answered twice.
         let (again, againHTTP) = try makePoller([IncomingResponse(status: 200, body: Data(updates.utf8))], server: server)
@@ -50,5 +55,18 @@ struct TelegramPollerTests {
             ], server: server)
         #expect(try await poller.poll(from: 42) == 42)
         await #expect(throws: (any Error).self) { try await poller.poll(from: 42) }
+    }
+
+    @Test("an update that cannot be read is skipped and shown as malformed; the ones after it are answered")
+    func poisonUpdate() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        let updates =
+            #"{"ok":true,"result":[{"update_id":600,"message":{"message_id":1,"from":{"id":7,"is_bot":false,"first_name":"A"},"chat":{"id":"not a number","type":"private"},"date":1,"text":"hallo"}},{"update_id":601,"message":{"message_id":2,"from":{"id":8,"is_bot":false,"first_name":"B"},"chat":{"id":8,"type":"private"},"date":1,"text":"wann habt ihr offen"}}]}"#
+        let (poller, _) = try makePoller([IncomingResponse(status: 200, body: Data(updates.utf8))], server: server)
+        #expect(try await poller.poll(from: nil) == 602)
+        #expect(try await server.services.store.outboxCounts() == [.pending: 1])
+        let outcomes = server.services.deliveries.latest.map(\.outcome)
+        #expect(outcomes == [.accepted, .malformed])
     }
 }
