@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import OutboundHTTP
 import Synchronization
 import Testing
@@ -57,7 +58,7 @@ private func update(_ id: Int, text: String = "wann habt ihr offen?") -> String 
 
 /// Runs the real server, with the real libcurl client, against the fake API.
 private func endToEnd(
-    script: [(status: Int, body: String)] = [],
+    script: [(status: Int, body: String)] = [], logger: Logger = Logger(label: "welcomebot"),
     _ body: @Sendable (any TestClientProtocol, FakeTelegramAPI, TestServer) async throws -> Void
 ) async throws {
     let fake = FakeTelegramAPI(script: script)
@@ -73,7 +74,8 @@ private func endToEnd(
         var settings = server.settings
         settings.telegram = TelegramSettings(
             botToken: FakeTelegramAPI.token, secretToken: secret, apiBaseURL: "http://127.0.0.1:\(api.port!)")
-        let app = try buildApplication(settings: settings, services: server.services, http: CurlHTTPClient(), sender: sender)
+        let app = try buildApplication(
+            settings: settings, services: server.services, http: CurlHTTPClient(), sender: sender, logger: logger)
         try await app.test(.live) { client in
             try await body(client, fake, server)
         }
@@ -114,6 +116,46 @@ struct TelegramEndToEndTests {
             #expect((calls.first?.body["text"] as? String)?.contains("Montag") == true)
             #expect((calls.first?.body["reply_markup"] as? String)?.contains("inline_keyboard") == true)
             #expect(try await server.services.store.outboxCounts() == [.sent: 1])
+        }
+    }
+
+    @Test("a whole conversation on Telegram and in the web chat leaves no message text, raw id, token or secret in any log line")
+    func logsKeepNothingPersonal() async throws {
+        let sink = LogSink.capture()
+        let logger = Logger(label: "welcomebot") { BotLogHandler(label: $0, level: .trace, sink: sink) }
+        let user = "4915111122233"
+        let text = "Meine Nummer ist 0176 1234567, mail an fatima@example.org: wann habt ihr offen?"
+        let session = "websession-7f3a9c2e41"
+        @Sendable func personal(_ id: Int, _ text: String) -> String {
+            #"{"update_id":\#(id),"message":{"message_id":\#(id),"from":{"id":\#(user),"is_bot":false,"first_name":"Fatima","language_code":"de"},"chat":{"id":\#(user),"type":"private"},"date":1700000000,"text":"\#(text)"}}"#
+        }
+        try await endToEnd(logger: logger) { client, fake, server in
+            #expect(try await post(client, personal(301, text)) == .ok)
+            #expect(try await post(client, personal(301, text)) == .ok)
+            #expect(try await post(client, personal(302, text), secret: "wrong-secret") == .unauthorized)
+            #expect(try await post(client, personal(303, "Adresse")) == .ok)
+            for words in [text, "Adresse"] {
+                let body = try JSONSerialization.data(withJSONObject: ["session": session, "text": words, "language": "de"])
+                let status = try await client.execute(
+                    uri: "/api/chat", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body)
+                ) { $0.status }
+                #expect(status == .ok)
+            }
+            #expect(try await eventually { fake.received.count == 2 })
+        }
+        let lines = sink.captured
+        #expect(lines.contains { $0.contains(#""webhook.outcome":"accepted""#) })
+        #expect(lines.contains { $0.contains(#""webhook.outcome":"duplicate""#) })
+        #expect(lines.contains { $0.contains(#""webhook.outcome":"bad_signature""#) })
+        #expect(lines.contains { $0.contains(#""http.route":"/api/chat""#) })
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not one JSON object: \(line)")
+            for forbidden in [
+                text, "wann habt ihr offen", "Adresse", "0176", "1234567", "fatima", "Fatima", user, session, secret,
+                "wrong-secret", FakeTelegramAPI.token, "ABCdefGhIJKlmno",
+            ] {
+                #expect(!line.contains(forbidden), "\(forbidden) in \(line)")
+            }
         }
     }
 
