@@ -53,12 +53,13 @@ struct PostgresAddress: Sendable {
             host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 
-    var connectionConfiguration: PostgresConnection.Configuration {
+    /// - Throws: when TLS cannot be set up (the system's certificates cannot be read).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS =
             switch self.tls {
             case .disable: .disable
-            case .prefer: .prefer(try! .init(configuration: .makeClientConfiguration()))
-            case .require: .require(try! .init(configuration: .makeClientConfiguration()))
+            case .prefer: .prefer(try .init(configuration: .makeClientConfiguration()))
+            case .require: .require(try .init(configuration: .makeClientConfiguration()))
             }
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tls)
@@ -70,12 +71,12 @@ struct PostgresAddress: Sendable {
     /// reached (it may be starting); a refusal that waiting cannot cure (wrong password, no such
     /// database, no TLS where it is required) is thrown at once.
     func waitUntilReachable(for duration: Duration, logger: Logger) async throws {
+        let configuration = try connectionConfiguration()
         let deadline = ContinuousClock.now + duration
         var delay = Duration.milliseconds(200)
         while true {
             do {
-                let connection = try await PostgresConnection.connect(
-                    configuration: connectionConfiguration, id: 0, logger: logger)
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
                 try? await connection.close()
                 return
             } catch {
