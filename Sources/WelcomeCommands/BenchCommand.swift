@@ -56,7 +56,7 @@ struct BenchMatchCommand: ParsableCommand {
             do {
                 set = try EvaluationSet(contentsOf: questions)
             } catch {
-                for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
+                for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description(in: Terminal.staffLanguage)) }
                 throw ExitCode(1)
             }
             let problems = set.problems(against: catalog).filter { $0.message.hasPrefix("unknown language") }

@@ -35,7 +35,7 @@ struct EvalCommand: ParsableCommand {
         do {
             set = try EvaluationSet(contentsOf: file)
         } catch {
-            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description) }
+            for diagnostic in error.diagnostics { Terminal.printError(diagnostic.description(in: Terminal.staffLanguage)) }
             throw ExitCode(1)
         }
         let problems = set.problems(against: catalog)

@@ -10,7 +10,8 @@ struct IntentsCheckCommand: ParsableCommand {
             Prints one line per problem: FILE:LINE:COLUMN, whether it is an error or a warning, \
             what is wrong and what to do. Errors stop the bot from using the files (a running bot \
             keeps the last good version); warnings are things to look at. Exits with 0 when there \
-            are no errors and 1 otherwise.
+            are no errors and 1 otherwise. The lines are in German when the terminal's language \
+            is (LANG=de_DE.UTF-8), else in English.
             """
     )
 
@@ -21,19 +22,26 @@ struct IntentsCheckCommand: ParsableCommand {
 
     func run() throws {
         let result = CatalogLoader(directory: options.intents).load()
+        let language = Terminal.staffLanguage
         for diagnostic in result.diagnostics where diagnostic.severity == .error || !errorsOnly {
-            Terminal.print(diagnostic.description)
+            Terminal.print(diagnostic.description(in: language))
         }
         let errors = result.errors.count
         let warnings = result.warnings.count
         if let catalog = result.catalog {
             Terminal.print(
-                "OK: \(catalog.languages.count) languages, \(catalog.intentCount) intents, \(warnings) warning\(warnings == 1 ? "" : "s")."
-            )
+                StaffText(
+                    "OK: \(catalog.languages.count) languages, \(catalog.intentCount) intents, \(warnings) warning\(warnings == 1 ? "" : "s").",
+                    de:
+                        "OK: \(catalog.languages.count) Sprachen, \(catalog.intentCount) Intents, \(warnings) \(warnings == 1 ? "Warnung" : "Warnungen")."
+                ).text(in: language))
         } else {
             Terminal.print(
-                "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"). Fix the errors and run this again."
-            )
+                StaffText(
+                    "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"). Fix the errors and run this again.",
+                    de:
+                        "\(errors) Fehler, \(warnings) \(warnings == 1 ? "Warnung" : "Warnungen"). Beheben Sie die Fehler und starten Sie die Prüfung noch einmal."
+                ).text(in: language))
             throw ExitCode(1)
         }
     }

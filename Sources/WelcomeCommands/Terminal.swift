@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WelcomeCore
 
 /// Where commands write and read. Real runs use standard output and input; tests run commands
 /// in-process and capture what they print by binding these task-locals.
@@ -16,6 +17,9 @@ public enum Terminal {
     @TaskLocal public static var prompt: @Sendable (String) -> Void = { text in
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+    /// The language of what staff read: problems in intent files and the summary of
+    /// `intents check`. German under a German locale (`LANG=de_DE.UTF-8`), else English.
+    @TaskLocal public static var staffLanguage = StaffLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
     /// Supplies lines of input (for `chat`); nil at the end of input.
     @TaskLocal public static var input: @Sendable () -> String? = { Swift.readLine(strippingNewline: true) }
 

@@ -38,12 +38,15 @@ struct IntentsOptions: ParsableArguments {
     func loadCatalog(showWarnings: Bool = false) throws -> IntentCatalog {
         let result = CatalogLoader(directory: intents).load()
         for diagnostic in result.diagnostics where diagnostic.severity == .error || showWarnings {
-            Terminal.printError(diagnostic.description)
+            Terminal.printError(diagnostic.description(in: Terminal.staffLanguage))
         }
         guard let catalog = result.catalog else {
+            let count = result.errors.count
             Terminal.printError(
-                "The intent files have \(result.errors.count) error\(result.errors.count == 1 ? "" : "s"); run 'welcomebot intents check' for details."
-            )
+                StaffText(
+                    "The intent files have \(count) error\(count == 1 ? "" : "s"); run 'welcomebot intents check' for details.",
+                    de: "Die Intent-Dateien haben \(count) Fehler; 'welcomebot intents check' zeigt sie genauer."
+                ).text(in: Terminal.staffLanguage))
             throw ExitCode(1)
         }
         return catalog

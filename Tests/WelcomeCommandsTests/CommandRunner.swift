@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Testing
+import WelcomeCore
 
 @testable import WelcomeCommands
 
@@ -30,19 +31,21 @@ func welcomebotAsync(_ arguments: [String], environment: [String: String] = [:])
     let errors = CapturedLines()
     var exitCode: Int32 = 0
     await SettingsReader.$environmentOverride.withValue(environment) {
-        await Terminal.$output.withValue(output.append) {
-            await Terminal.$errors.withValue(errors.append) {
-                do {
-                    var command = try WelcomeBotCommand.parseAsRoot(arguments)
-                    if var asyncCommand = command as? any AsyncParsableCommand {
-                        try await asyncCommand.run()
-                    } else {
-                        try command.run()
-                    }
-                } catch {
-                    exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
-                    if exitCode != 0 && !(error is ExitCode) {
-                        errors.append(WelcomeBotCommand.fullMessage(for: error))
+        await Terminal.$staffLanguage.withValue(.english) {
+            await Terminal.$output.withValue(output.append) {
+                await Terminal.$errors.withValue(errors.append) {
+                    do {
+                        var command = try WelcomeBotCommand.parseAsRoot(arguments)
+                        if var asyncCommand = command as? any AsyncParsableCommand {
+                            try await asyncCommand.run()
+                        } else {
+                            try command.run()
+                        }
+                    } catch {
+                        exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
+                        if exitCode != 0 && !(error is ExitCode) {
+                            errors.append(WelcomeBotCommand.fullMessage(for: error))
+                        }
                     }
                 }
             }
@@ -52,7 +55,8 @@ func welcomebotAsync(_ arguments: [String], environment: [String: String] = [:])
 }
 
 /// Runs `welcomebot ARGUMENTS` in-process, as the shell would, feeding `input` lines to it.
-func welcomebot(_ arguments: [String], input: [String] = []) -> CommandRun {
+/// Staff texts are in `language`, whatever the locale of the machine running the tests.
+func welcomebot(_ arguments: [String], input: [String] = [], language: StaffLanguage = .english) -> CommandRun {
     let output = CapturedLines()
     let errors = CapturedLines()
     let remaining = CapturedLines()
@@ -68,13 +72,15 @@ func welcomebot(_ arguments: [String], input: [String] = []) -> CommandRun {
         Terminal.$errors.withValue(errors.append) {
             Terminal.$input.withValue(reader) {
                 Terminal.$prompt.withValue({ _ in }) {
-                    do {
-                        var command = try WelcomeBotCommand.parseAsRoot(arguments)
-                        try command.run()
-                    } catch {
-                        exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
-                        if exitCode != 0 && !(error is ExitCode) {
-                            errors.append(WelcomeBotCommand.fullMessage(for: error))
+                    Terminal.$staffLanguage.withValue(language) {
+                        do {
+                            var command = try WelcomeBotCommand.parseAsRoot(arguments)
+                            try command.run()
+                        } catch {
+                            exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
+                            if exitCode != 0 && !(error is ExitCode) {
+                                errors.append(WelcomeBotCommand.fullMessage(for: error))
+                            }
                         }
                     }
                 }

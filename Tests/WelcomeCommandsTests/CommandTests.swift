@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Testing
+import WelcomeCore
 
 @testable import WelcomeCommands
 
@@ -34,6 +35,35 @@ struct CommandTests {
                 "\(folder)/en.yaml:5:5: error: unknown field 'titel' in intent 'greeting' — did you mean 'title'?"))
         #expect(run.lines.last?.contains("error") == true)
         #expect(run.lines.last?.contains("Fix the errors") == true)
+    }
+
+    @Test("intents check speaks German under a German locale; error and warning stay for editors")
+    func checkBrokenInGerman() throws {
+        let folder = try makeFolder(english: "language: en\nname: English\nintents:\n  greeting:\n    titel: Hi\n")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = welcomebot(["intents", "check", "--intents", folder], language: .german)
+        #expect(run.exitCode == 1)
+        #expect(
+            run.output.contains(
+                "\(folder)/en.yaml:5:5: error: Intent 'greeting': unbekanntes Feld 'titel' — meinten Sie 'title'?"),
+            "\(run.output)")
+        #expect(run.output.contains("Intent 'greeting': 'keywords' fehlt — ergänzen Sie 'keywords:'"), "\(run.output)")
+        #expect(run.lines.last?.hasSuffix("Beheben Sie die Fehler und starten Sie die Prüfung noch einmal.") == true)
+        #expect(!run.output.contains("unknown field"))
+        let shipped = welcomebot(["intents", "check"] + intents, language: .german)
+        #expect(shipped.lines.last?.hasPrefix("OK: 7 Sprachen, ") == true, "\(shipped.output)")
+    }
+
+    @Test("the staff language follows LC_ALL, LC_MESSAGES, then LANG; German only for German")
+    func staffLanguageFromLocale() {
+        #expect(StaffLanguage.fromEnvironment([:]) == .english)
+        #expect(StaffLanguage.fromEnvironment(["LANG": "de_DE.UTF-8"]) == .german)
+        #expect(StaffLanguage.fromEnvironment(["LANG": "de_DE.UTF-8", "LC_ALL": "C"]) == .english)
+        #expect(StaffLanguage.fromEnvironment(["LANG": "en_US.UTF-8", "LC_MESSAGES": "de_AT"]) == .german)
+        #expect(StaffLanguage.fromEnvironment(["LC_ALL": "", "LANG": "de"]) == .german)
+        #expect(StaffLanguage(code: "de-CH") == .german)
+        #expect(StaffLanguage(code: "dea") == .english)
+        #expect(StaffLanguage(code: "ar") == .english)
     }
 
     @Test("intents check --errors-only hides warnings")

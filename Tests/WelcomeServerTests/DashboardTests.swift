@@ -14,10 +14,10 @@ private let adminToken = "dashboard-admin-token-0123456789"
 
 /// The server with the dashboard on, for one test.
 private func withDashboard(
-    keepsUnansweredQuestions: Bool = true, logger: Logger = Logger(label: "welcomebot"),
+    keepsUnansweredQuestions: Bool = true, logger: Logger = Logger(label: "welcomebot"), catalog: LiveCatalog? = nil,
     _ body: @Sendable (any TestClientProtocol, TestServer) async throws -> Void
 ) async throws {
-    let server = try TestServer(keepsUnansweredQuestions: keepsUnansweredQuestions)
+    let server = try TestServer(catalog: catalog, keepsUnansweredQuestions: keepsUnansweredQuestions)
     defer { server.remove() }
     var settings = server.settings
     settings.adminToken = adminToken
@@ -141,6 +141,32 @@ struct DashboardTests {
             #expect(arabic.contains("أسئلة بلا إجابة"))
             let german = try await page(client, "/admin?lang=de", cookie: cookie)
             #expect(german.contains("Unbeantwortete Fragen"))
+        }
+    }
+
+    @Test("a broken intent file shows with file, line, problem and what to do: in German on the German page")
+    func catalogErrors() async throws {
+        let intents = try EditableIntents()
+        defer { intents.remove() }
+        let live = try intents.liveCatalog()
+        try await withDashboard(catalog: live) { client, _ in
+            try intents.breakGerman()
+            guard case .failed = live.reload() else {
+                Issue.record("a broken file was accepted")
+                return
+            }
+            let cookie = try await signIn(client)
+            let german = try await page(client, "/admin?lang=de", cookie: cookie)
+            #expect(german.contains(#"<table id="catalog-errors""#))
+            #expect(german.contains("de.yaml"))
+            #expect(german.contains(#"<span lang="de" dir="ltr">zum Einrücken wird ein Tabulator verwendet</span>"#))
+            #expect(german.contains("ersetzen Sie den Tabulator durch Leerzeichen"))
+            #expect(!german.contains("a tab is used for indentation"))
+            let english = try await page(client, "/admin?lang=en", cookie: cookie)
+            #expect(english.contains(#"<span lang="en" dir="ltr">a tab is used for indentation</span>"#))
+            // Arabic staff get the English text, laid out left to right inside the right-to-left page.
+            let arabic = try await page(client, "/admin?lang=ar", cookie: cookie)
+            #expect(arabic.contains(#"<span lang="en" dir="ltr">a tab is used for indentation</span>"#))
         }
     }
 

@@ -24,8 +24,14 @@ struct YAMLReader {
         guard data.count <= Self.maximumFileSize else {
             sink.error(
                 file, SourceLocation(line: 1, column: 1),
-                "the file is \(data.count / 1024) KiB, more than the \(Self.maximumFileSize / 1024 / 1024) MiB an intent file may have",
-                fix: "split it or remove what does not belong there")
+                StaffText(
+                    "the file is \(data.count / 1024) KiB, more than the \(Self.maximumFileSize / 1024 / 1024) MiB an intent file may have",
+                    de:
+                        "die Datei hat \(data.count / 1024) KiB, mehr als die \(Self.maximumFileSize / 1024 / 1024) MiB, die eine Intent-Datei haben darf"
+                ),
+                fix: StaffText(
+                    "split it or remove what does not belong there",
+                    de: "teilen Sie sie auf oder entfernen Sie, was nicht hineingehört"))
             return nil
         }
         var bytes = [UInt8](data)
@@ -36,15 +42,21 @@ struct YAMLReader {
         text = replaceIndentationTabs(text)
         guard !text.allSatisfy(\.isWhitespace) else {
             sink.error(
-                file, SourceLocation(line: 1, column: 1), "the file is empty",
-                fix: "restore it from the last good version (git) or write the fields the guide lists")
+                file, SourceLocation(line: 1, column: 1), StaffText("the file is empty", de: "die Datei ist leer"),
+                fix: StaffText(
+                    "restore it from the last good version (git) or write the fields the guide lists",
+                    de:
+                        "stellen Sie die letzte gute Fassung wieder her (git) oder schreiben Sie die Felder, die die Anleitung nennt"
+                ))
             return nil
         }
         guard checkAnchorsAndAliases(text), checkNesting(text) else { return nil }
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         do {
             guard let root = try Yams.compose(yaml: text) else {
-                sink.error(file, SourceLocation(line: 1, column: 1), "the file has no content")
+                sink.error(
+                    file, SourceLocation(line: 1, column: 1),
+                    StaffText("the file has no content", de: "die Datei hat keinen Inhalt"))
                 return nil
             }
             return root
@@ -52,7 +64,9 @@ struct YAMLReader {
             report(error)
             return nil
         } catch {
-            sink.error(file, SourceLocation(line: 1, column: 1), "the file could not be read as YAML (\(error))")
+            sink.error(
+                file, SourceLocation(line: 1, column: 1),
+                StaffText("the file could not be read as YAML (\(error))", de: "die Datei ist als YAML nicht lesbar (\(error))"))
             return nil
         }
     }
@@ -86,8 +100,14 @@ struct YAMLReader {
         }
         sink.error(
             file, first ?? SourceLocation(line: 1, column: 1),
-            "the file is not valid UTF-8 text (\(invalid) bad byte\(invalid == 1 ? "" : "s"), the first here)",
-            fix: "save the file with the encoding UTF-8 in your editor")
+            StaffText(
+                "the file is not valid UTF-8 text (\(invalid) bad byte\(invalid == 1 ? "" : "s"), the first here)",
+                de:
+                    "die Datei ist kein gültiger UTF-8-Text (\(invalid) \(invalid == 1 ? "ungültiges Byte" : "ungültige Bytes"), das erste hier)"
+            ),
+            fix: StaffText(
+                "save the file with the encoding UTF-8 in your editor",
+                de: "speichern Sie die Datei in Ihrem Editor mit der Kodierung UTF-8"))
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -102,8 +122,11 @@ struct YAMLReader {
             if let tab = indentation.firstIndex(of: "\t") {
                 let column = line.unicodeScalars.distance(from: line.startIndex, to: tab) + 1
                 sink.error(
-                    file, SourceLocation(line: index + 1, column: column), "a tab is used for indentation",
-                    fix: "replace the tab with spaces (two spaces per level)")
+                    file, SourceLocation(line: index + 1, column: column),
+                    StaffText("a tab is used for indentation", de: "zum Einrücken wird ein Tabulator verwendet"),
+                    fix: StaffText(
+                        "replace the tab with spaces (two spaces per level)",
+                        de: "ersetzen Sie den Tabulator durch Leerzeichen (zwei Leerzeichen je Ebene)"))
                 let spaces = indentation.replacingOccurrences(of: "\t", with: "  ")
                 output.append(Substring(spaces + line.dropFirst(indentation.count)))
                 changed = true
@@ -133,8 +156,12 @@ struct YAMLReader {
             if indentation > Self.maximumIndentation {
                 sink.error(
                     file, SourceLocation(line: index + 1, column: 1),
-                    "this line is indented \(indentation) spaces; intent files need far fewer",
-                    fix: "indent each level by two spaces; an intent's fields need at most six")
+                    StaffText(
+                        "this line is indented \(indentation) spaces; intent files need far fewer",
+                        de: "diese Zeile ist um \(indentation) Leerzeichen eingerückt; Intent-Dateien brauchen weit weniger"),
+                    fix: StaffText(
+                        "indent each level by two spaces; an intent's fields need at most six",
+                        de: "rücken Sie jede Ebene um zwei Leerzeichen ein; die Felder eines Intents brauchen höchstens sechs"))
                 return false
             }
             var quote: Character?
@@ -152,8 +179,15 @@ struct YAMLReader {
                     if depth > Self.maximumFlowDepth {
                         sink.error(
                             file, SourceLocation(line: index + 1, column: column + 1),
-                            "lists or maps in brackets nest more than \(Self.maximumFlowDepth) levels deep here",
-                            fix: "intent files use one level: [word, word, …]; check for a bracket typed too often")
+                            StaffText(
+                                "lists or maps in brackets nest more than \(Self.maximumFlowDepth) levels deep here",
+                                de:
+                                    "Listen oder Zuordnungen in Klammern sind hier mehr als \(Self.maximumFlowDepth) Ebenen tief verschachtelt"
+                            ),
+                            fix: StaffText(
+                                "intent files use one level: [word, word, …]; check for a bracket typed too often",
+                                de: "Intent-Dateien brauchen eine Ebene: [wort, wort, …]; suchen Sie eine zu oft getippte Klammer"
+                            ))
                         return false
                     }
                 } else if character == "]" || character == "}" {
@@ -198,8 +232,14 @@ struct YAMLReader {
                 {
                     sink.error(
                         file, SourceLocation(line: index + 1, column: position + 1),
-                        "'\(character)' at the start of a value makes it a YAML \(character == "&" ? "anchor" : "alias"), which intent files do not allow",
-                        fix: "put the text in quotes, for example \"\(character)\(next)…\"")
+                        StaffText(
+                            "'\(character)' at the start of a value makes it a YAML \(character == "&" ? "anchor" : "alias"), which intent files do not allow",
+                            de:
+                                "'\(character)' am Anfang eines Werts macht ihn zu einem YAML-\(character == "&" ? "Anker" : "Alias"), was in Intent-Dateien nicht erlaubt ist"
+                        ),
+                        fix: StaffText(
+                            "put the text in quotes, for example \"\(character)\(next)…\"",
+                            de: "setzen Sie den Text in Anführungszeichen, zum Beispiel \"\(character)\(next)…\""))
                     found = true
                     break
                 }
@@ -227,37 +267,60 @@ struct YAMLReader {
             .composer(_, let problem, let mark, _):
             sink.error(
                 file, SourceLocation(line: mark.line, column: mark.column),
-                "the YAML structure is broken here (\(problem))", fix: Self.advice(for: problem))
+                StaffText(
+                    "the YAML structure is broken here (\(problem))", de: "der YAML-Aufbau ist hier fehlerhaft (\(problem))"),
+                fix: Self.advice(for: problem))
         case .reader(let problem, _, _, _):
             sink.error(
-                file, SourceLocation(line: 1, column: 1), "the file cannot be read (\(problem))",
-                fix: "save the file with the encoding UTF-8")
+                file, SourceLocation(line: 1, column: 1),
+                StaffText("the file cannot be read (\(problem))", de: "die Datei ist nicht lesbar (\(problem))"),
+                fix: StaffText("save the file with the encoding UTF-8", de: "speichern Sie die Datei mit der Kodierung UTF-8"))
         default:
-            sink.error(file, SourceLocation(line: 1, column: 1), "the file cannot be read as YAML (\(error))")
+            sink.error(
+                file, SourceLocation(line: 1, column: 1),
+                StaffText("the file cannot be read as YAML (\(error))", de: "die Datei ist als YAML nicht lesbar (\(error))"))
         }
     }
 
     /// Turns libyaml's terse wording into what a person should check.
-    static func advice(for problem: String) -> String {
+    static func advice(for problem: String) -> StaffText {
         if problem.contains("mapping values are not allowed") {
-            return "text containing ': ' must be put in quotes, or the indentation of this line is wrong"
+            return StaffText(
+                "text containing ': ' must be put in quotes, or the indentation of this line is wrong",
+                de: "Text mit ': ' muss in Anführungszeichen stehen, oder die Einrückung dieser Zeile stimmt nicht")
         }
         if problem.contains("did not find expected key") || problem.contains("did not find expected '-'") {
-            return "check the indentation of this line and the one before: items of one list or section line up exactly"
+            return StaffText(
+                "check the indentation of this line and the one before: items of one list or section line up exactly",
+                de:
+                    "prüfen Sie die Einrückung dieser und der vorigen Zeile: Einträge einer Liste oder eines Abschnitts stehen genau untereinander"
+            )
         }
         if problem.contains("found unexpected end of stream") || problem.contains("end of stream") {
-            return "the file ends in the middle of something: a quote or bracket is not closed, or the file was saved half-way"
+            return StaffText(
+                "the file ends in the middle of something: a quote or bracket is not closed, or the file was saved half-way",
+                de:
+                    "die Datei endet mittendrin: ein Anführungszeichen oder eine Klammer ist nicht geschlossen, oder die Datei wurde nur halb gespeichert"
+            )
         }
         if problem.contains("did not find expected ',' or ']'") {
-            return "a list in [brackets] is not closed, or an item in it contains ':' or '[' and needs quotes"
+            return StaffText(
+                "a list in [brackets] is not closed, or an item in it contains ':' or '[' and needs quotes",
+                de:
+                    "eine Liste in [Klammern] ist nicht geschlossen, oder ein Eintrag darin enthält ':' oder '[' und braucht Anführungszeichen"
+            )
         }
         if problem.contains("found character that cannot start any token") {
-            return "put this text in quotes"
+            return StaffText("put this text in quotes", de: "setzen Sie diesen Text in Anführungszeichen")
         }
         if problem.contains("but found another document") || problem.contains("expected a single document") {
-            return "remove the line with '---' or '...'"
+            return StaffText("remove the line with '---' or '...'", de: "entfernen Sie die Zeile mit '---' oder '...'")
         }
-        return "compare this line with the example in Intents/README.md; text with special characters needs quotes"
+        return StaffText(
+            "compare this line with the example in Intents/README.md; text with special characters needs quotes",
+            de:
+                "vergleichen Sie diese Zeile mit dem Beispiel in Intents/README.md; Text mit Sonderzeichen braucht Anführungszeichen"
+        )
     }
 
     // MARK: Typed access
@@ -269,25 +332,39 @@ struct YAMLReader {
 
     /// The pairs of a mapping with string keys. Reports a node that is not a mapping and every
     /// repeated key (YAML parsers differ on which copy wins, so a duplicate is always an error).
-    mutating func mapping(_ node: Node, _ what: String) -> [(key: String, at: SourceLocation, value: Node)]? {
+    mutating func mapping(_ node: Node, _ what: StaffText) -> [(key: String, at: SourceLocation, value: Node)]? {
         guard let mapping = node.mapping else {
+            let kind = Self.kind(of: node)
             sink.error(
-                file, location(node), "\(what) must be a set of 'name: value' lines, but it is \(Self.kind(of: node))",
-                fix: "write one 'name: value' per line, indented below it")
+                file, location(node),
+                StaffText(
+                    "\(what.english) must be a set of 'name: value' lines, but it is \(kind.english)",
+                    de: "\(what.german) muss aus Zeilen 'Name: Wert' bestehen, ist aber \(kind.german)"),
+                fix: StaffText(
+                    "write one 'name: value' per line, indented below it",
+                    de: "schreiben Sie eine Zeile 'Name: Wert' je Feld, darunter eingerückt"))
             return nil
         }
         var pairs: [(key: String, at: SourceLocation, value: Node)] = []
         var seen: [String: SourceLocation] = [:]
         for (keyNode, value) in mapping {
             guard let key = keyNode.scalar?.string else {
-                sink.error(file, location(keyNode), "a name in \(what) must be plain text")
+                sink.error(
+                    file, location(keyNode),
+                    StaffText(
+                        "a name in \(what.english) must be plain text", de: "\(what.german): ein Name muss einfacher Text sein"))
                 continue
             }
             let at = location(keyNode)
             if let first = seen[key] {
                 sink.error(
-                    file, at, "'\(key)' appears twice in \(what) (first on line \(first.line))",
-                    fix: "keep one of them: merge the two or rename one")
+                    file, at,
+                    StaffText(
+                        "'\(key)' appears twice in \(what.english) (first on line \(first.line))",
+                        de: "\(what.german): '\(key)' steht zweimal da (zuerst in Zeile \(first.line))"),
+                    fix: StaffText(
+                        "keep one of them: merge the two or rename one",
+                        de: "behalten Sie eins davon: führen Sie beide zusammen oder benennen Sie eins um"))
                 continue
             }
             seen[key] = at
@@ -299,7 +376,7 @@ struct YAMLReader {
     /// The fields of a record, checking names against the allowed ones ("did you mean …?") and
     /// that the required ones are present.
     mutating func fields(
-        _ node: Node, _ what: String, allowed: [String], required: [String], owner: SourceLocation? = nil
+        _ node: Node, _ what: StaffText, allowed: [String], required: [String], owner: SourceLocation? = nil
     ) -> [String: (at: SourceLocation, value: Node)] {
         guard let pairs = mapping(node, what) else { return [:] }
         var result: [String: (at: SourceLocation, value: Node)] = [:]
@@ -307,32 +384,47 @@ struct YAMLReader {
             if allowed.contains(pair.key) {
                 result[pair.key] = (pair.at, pair.value)
             } else if let suggestion = Spelling.closest(to: pair.key, among: allowed) {
-                sink.error(
-                    file, pair.at, "unknown field '\(pair.key)' in \(what)", fix: "did you mean '\(suggestion)'?")
+                sink.error(file, pair.at, Self.unknownField(pair.key, in: what), fix: .didYouMean("'\(suggestion)'"))
             } else {
                 sink.error(
-                    file, pair.at, "unknown field '\(pair.key)' in \(what)",
-                    fix: "the fields are: \(allowed.joined(separator: ", "))")
+                    file, pair.at, Self.unknownField(pair.key, in: what),
+                    fix: StaffText(
+                        "the fields are: \(allowed.joined(separator: ", "))",
+                        de: "die Felder sind: \(allowed.joined(separator: ", "))"))
             }
         }
         for name in required where result[name] == nil {
             sink.error(
-                file, owner ?? location(node), "\(what) has no '\(name)'",
-                fix: "add '\(name):' (see Intents/README.md)")
+                file, owner ?? location(node),
+                StaffText("\(what.english) has no '\(name)'", de: "\(what.german): '\(name)' fehlt"),
+                fix: StaffText(
+                    "add '\(name):' (see Intents/README.md)", de: "ergänzen Sie '\(name):' (siehe Intents/README.md)"))
         }
         return result
     }
 
+    static func unknownField(_ name: String, in what: StaffText) -> StaffText {
+        StaffText("unknown field '\(name)' in \(what.english)", de: "\(what.german): unbekanntes Feld '\(name)'")
+    }
+
     /// A piece of text. Numbers, dates and words like `no` are taken as written.
-    mutating func text(_ node: Node, _ what: String) -> String? {
+    mutating func text(_ node: Node, _ what: StaffText) -> String? {
         guard let scalar = node.scalar else {
+            let kind = Self.kind(of: node)
             sink.error(
-                file, location(node), "\(what) must be text, but it is \(Self.kind(of: node))",
-                fix: "write the text on the same line after the colon, or after '|' on the lines below")
+                file, location(node),
+                StaffText(
+                    "\(what.english) must be text, but it is \(kind.english)",
+                    de: "\(what.german) muss Text sein, ist aber \(kind.german)"),
+                fix: StaffText(
+                    "write the text on the same line after the colon, or after '|' on the lines below",
+                    de: "schreiben Sie den Text in dieselbe Zeile nach dem Doppelpunkt, oder nach '|' in die Zeilen darunter"))
             return nil
         }
         if node.null != nil && scalar.style == .plain {
-            sink.error(file, location(node), "\(what) is empty", fix: "write the text after the colon")
+            sink.error(
+                file, location(node), StaffText("\(what.english) is empty", de: "\(what.german) ist leer"),
+                fix: StaffText("write the text after the colon", de: "schreiben Sie den Text nach dem Doppelpunkt"))
             return nil
         }
         return scalar.string
@@ -340,23 +432,35 @@ struct YAMLReader {
 
     /// A list of texts with the location of each. A single text where a list belongs is accepted
     /// as a list of one, since that is what the writer meant.
-    mutating func textList(_ node: Node, _ what: String) -> [(text: String, at: SourceLocation)]? {
+    mutating func textList(_ node: Node, _ what: StaffText) -> [(text: String, at: SourceLocation)]? {
         if let scalar = node.scalar {
             if node.null != nil && scalar.style == .plain { return [] }
             return [(scalar.string, location(node))]
         }
         guard let sequence = node.sequence else {
+            let kind = Self.kind(of: node)
             sink.error(
-                file, location(node), "\(what) must be a list, but it is \(Self.kind(of: node))",
-                fix: "write [first, second] or one '- item' per line")
+                file, location(node),
+                StaffText(
+                    "\(what.english) must be a list, but it is \(kind.english)",
+                    de: "\(what.german) muss eine Liste sein, ist aber \(kind.german)"),
+                fix: StaffText(
+                    "write [first, second] or one '- item' per line",
+                    de: "schreiben Sie [erstes, zweites] oder eine Zeile '- Eintrag' je Eintrag"))
             return nil
         }
         var items: [(text: String, at: SourceLocation)] = []
         for item in sequence {
             guard let scalar = item.scalar else {
+                let kind = Self.kind(of: item)
                 sink.error(
-                    file, location(item), "an item of \(what) must be text, but it is \(Self.kind(of: item))",
-                    fix: "put the item in quotes if it contains ':' or starts with '[' or '{'")
+                    file, location(item),
+                    StaffText(
+                        "an item of \(what.english) must be text, but it is \(kind.english)",
+                        de: "\(what.german): ein Eintrag muss Text sein, ist aber \(kind.german)"),
+                    fix: StaffText(
+                        "put the item in quotes if it contains ':' or starts with '[' or '{'",
+                        de: "setzen Sie den Eintrag in Anführungszeichen, wenn er ':' enthält oder mit '[' oder '{' beginnt"))
                 continue
             }
             items.append((scalar.string, location(item)))
@@ -386,11 +490,11 @@ struct YAMLReader {
         }
     }
 
-    static func kind(of node: Node) -> String {
+    static func kind(of node: Node) -> StaffText {
         switch node {
-        case .scalar: return "a single text"
-        case .mapping: return "a set of 'name: value' lines"
-        case .sequence: return "a list"
+        case .scalar: return StaffText("a single text", de: "ein einzelner Text")
+        case .mapping: return StaffText("a set of 'name: value' lines", de: "eine Reihe von Zeilen 'Name: Wert'")
+        case .sequence: return StaffText("a list", de: "eine Liste")
         }
     }
 }

@@ -23,7 +23,10 @@ public struct EvaluationSet: Sendable {
     public init(contentsOf path: String) throws(CatalogError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CatalogError(diagnostics: [
-                Diagnostic(.error, file: path, line: 0, column: 0, "the file cannot be read", fix: "check the path")
+                Diagnostic(
+                    .error, file: path, line: 0, column: 0,
+                    StaffText("the file cannot be read", de: "die Datei ist nicht lesbar"),
+                    fix: StaffText("check the path", de: "prüfen Sie den Pfad"))
             ])
         }
         try self.init(text: String(decoding: data, as: UTF8.self), file: path)
@@ -42,8 +45,13 @@ public struct EvaluationSet: Sendable {
                 diagnostics.append(
                     Diagnostic(
                         .error, file: file, line: index + 1, column: 1,
-                        "expected three fields separated by tabs: language, expected intent (or -), text",
-                        fix: "check that the separators are tabs, not spaces"))
+                        StaffText(
+                            "expected three fields separated by tabs: language, expected intent (or -), text",
+                            de: "erwartet sind drei durch Tabulatoren getrennte Felder: Sprache, erwarteter Intent (oder -), Text"
+                        ),
+                        fix: StaffText(
+                            "check that the separators are tabs, not spaces",
+                            de: "prüfen Sie, ob die Trenner Tabulatoren sind, keine Leerzeichen")))
                 continue
             }
             let expected = fields[1] == "-" ? nil : String(fields[1])
@@ -79,8 +87,11 @@ public struct EvaluationSet: Sendable {
             guard let pack = catalog.languages[item.language] else {
                 diagnostics.append(
                     Diagnostic(
-                        .error, file: file, line: item.line, column: 1, "unknown language '\(item.language)'",
-                        fix: "use one of: \(catalog.languageOrder.joined(separator: ", "))"))
+                        .error, file: file, line: item.line, column: 1,
+                        StaffText("unknown language '\(item.language)'", de: "unbekannte Sprache '\(item.language)'"),
+                        fix: StaffText(
+                            "use one of: \(catalog.languageOrder.joined(separator: ", "))",
+                            de: "nehmen Sie eine von: \(catalog.languageOrder.joined(separator: ", "))")))
                 continue
             }
             if let expected = item.expected, pack.intent(expected) == nil {
@@ -88,8 +99,13 @@ public struct EvaluationSet: Sendable {
                 diagnostics.append(
                     Diagnostic(
                         .error, file: file, line: item.line, column: 1,
-                        "'\(expected)' is not an intent of \(item.language)",
-                        fix: close.map { "did you mean '\($0)'?" } ?? "use an intent id or '-' for out of scope"))
+                        StaffText(
+                            "'\(expected)' is not an intent of \(item.language)",
+                            de: "'\(expected)' ist kein Intent von \(item.language)"),
+                        fix: close.map { .didYouMean("'\($0)'") }
+                            ?? StaffText(
+                                "use an intent id or '-' for out of scope",
+                                de: "nehmen Sie einen Intent-Namen oder '-' für Fragen, auf die es keine Antwort gibt")))
             }
         }
         return diagnostics

@@ -136,13 +136,17 @@ struct DashboardPage {
             """
         if !status.errors.isEmpty {
             html += "<p class=\"bad\">\(Self.escape(text.catalogBroken)). \(Self.escape(text.errorsHelp))</p>\n"
+            // The loader writes its problems in German and English: German on the German page,
+            // English on the others (Arabic included, until the loader speaks it).
+            let language = StaffLanguage(code: text.code)
+            let textLanguage = language == .german ? "de" : "en"
             html += table(
                 [text.file, text.line, text.problem, text.whatToDo],
                 status.errors.map { error in
                     [
                         "<code dir=\"ltr\">\(Self.escape(error.file))</code>", "<span dir=\"ltr\">\(error.line)</span>",
-                        "<span dir=\"auto\">\(Self.escape(error.message))</span>",
-                        "<span dir=\"auto\">\(Self.escape(error.fix))</span>",
+                        "<span lang=\"\(textLanguage)\" dir=\"ltr\">\(Self.escape(error.problem.text(in: language)))</span>",
+                        "<span lang=\"\(textLanguage)\" dir=\"ltr\">\(Self.escape(error.remedy.text(in: language)))</span>",
                     ]
                 }, id: "catalog-errors")
         }
