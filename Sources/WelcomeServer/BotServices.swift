@@ -1,3 +1,4 @@
+import Foundation
 import Persistence
 import WelcomeCore
 
@@ -15,6 +16,9 @@ public struct BotServices: Sendable {
     public var keepsUnansweredQuestions: Bool
     /// How long each kind of row is kept, for what the bot and the dashboard tell people.
     public var retention = RetentionPolicy()
+    /// This process, named on the dashboard: behind a load balancer each instance shows its own
+    /// deliveries and answers, while the outbox is the shared database's.
+    public var instance = ServerInstance.current
 
     /// How long unanswered questions are kept, in days.
     public var unansweredQuestionDays: Int { retention.unansweredQuestions.days }
@@ -42,6 +46,21 @@ public struct BotServices: Sendable {
             catalog: LiveCatalog(assistant: assistant), store: store, pseudonymizer: pseudonymizer,
             keepsUnansweredQuestions: keepsUnansweredQuestions)
     }
+}
+
+/// One running server process: its host and process id, and when it started.
+public struct ServerInstance: Sendable {
+    public var name: String
+    public var startedAt: Date
+
+    public init(name: String, startedAt: Date) {
+        self.name = name
+        self.startedAt = startedAt
+    }
+
+    /// This process; its start is when this was first asked for, at start-up.
+    public static let current = ServerInstance(
+        name: "\(ProcessInfo.processInfo.hostName) · pid \(ProcessInfo.processInfo.processIdentifier)", startedAt: Date())
 }
 
 extension Duration {

@@ -94,6 +94,10 @@ struct DashboardTests {
             for section in ["summary", "catalog", "deliveries", "outbox", "answers", "questions"] {
                 #expect(html.contains(#"<section id="\#(section)""#), "\(section) missing")
             }
+            // Behind a load balancer the page says which instance it is from.
+            let pid = ProcessInfo.processInfo.processIdentifier
+            #expect(html.contains(#"<p class="muted" id="instance">This page is from instance <code dir="ltr">"#))
+            #expect(html.contains("· pid \(pid)</code>, running since <time"))
             // A forged or expired session is no session.
             for bad in ["welcomebot_admin=9999999999.00", "welcomebot_admin=1.\(String(repeating: "0", count: 64))"] {
                 try await client.execute(uri: "/admin", method: .get, headers: [.cookie: bad]) {

@@ -105,10 +105,17 @@ public final class SQLiteMessageStore: MessageStore {
         // on any core, side by side, and the one writer only writes. The writer checks that the
         // state is still what was answered on (another message of the same person may have
         // committed meanwhile) and answers again if not.
-        let stored = try await pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [record.pseudonym.value])
+        // A redelivery whose claim a reader already sees is not answered ahead: the writer finds
+        // the claim and answers nothing.
+        let (claimed, stored) = try await pool.read { db in
+            let claimed = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM inbound_claim WHERE channel = ? AND provider_message_id = ?)",
+                arguments: [record.channel, record.providerMessageID])
+            let stored = try Data.fetchOne(
+                db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [record.pseudonym.value])
+            return (claimed ?? false, stored)
         }
-        let ahead = PreparedAnswer(stored: stored, answer: answer)
+        let ahead = claimed ? nil : PreparedAnswer(stored: stored, answer: answer)
         return try await writer.submit(record, answer: answer, ahead: ahead)
     }
 

@@ -155,7 +155,7 @@ struct AdminRoutes {
             deliveries: services.deliveries.latest, outbox: try await services.store.outboxOverview(limit: 100),
             answers: services.metrics.answersByLanguage,
             questions: services.keepsUnansweredQuestions ? try await services.store.unansweredQuestions(limit: 100) : nil,
-            retention: services.retention)
+            retention: services.retention, instance: services.instance)
         return html(DashboardPage(text: text, csrf: csrf).render(snapshot, flash: flash), status: .ok)
     }
 

@@ -13,6 +13,7 @@ struct DashboardSnapshot: Sendable {
     /// nil when unanswered questions are not kept.
     var questions: [UnansweredQuestion]?
     var retention: RetentionPolicy
+    var instance: ServerInstance
 }
 
 /// The dashboard as one server-rendered page: plain HTML and inline CSS, no JavaScript, no
@@ -116,7 +117,9 @@ struct DashboardPage {
             \(card(text.dead, "\(outbox.dead)", outbox.dead > 0 ? "bad" : ""))
             \(card(text.oldestPending, oldest))
             \(card(text.catalog, Self.escape(broken ? text.catalogBroken : text.catalogGood), broken ? "bad" : "good"))
-            </div></section>
+            </div>
+            <p class="muted" id="instance">\(Self.escape(text.instance)) <code dir="ltr">\(Self.escape(snapshot.instance.name))</code>, \
+            \(Self.escape(text.runningSince)) \(time(snapshot.instance.startedAt))</p></section>
 
             """
     }

@@ -74,6 +74,9 @@ struct DashboardText: Sendable {
     var discarded: String
     var notFound: String
     var never: String
+    /// Which process this page is from: behind a load balancer each instance has its own.
+    var instance: String
+    var runningSince: String
 
     static let all = [english, german, arabic]
 
@@ -113,7 +116,8 @@ struct DashboardText: Sendable {
         noQuestions: "No unanswered questions.", text: "Question", reloaded: "The intent files were reloaded.",
         reloadFailed: "The intent files have errors; the last good version keeps answering.",
         retried: "The reply will be sent now.", discarded: "The reply was discarded.",
-        notFound: "That reply can no longer be changed (sent, erased or gone).", never: "never")
+        notFound: "That reply can no longer be changed (sent, erased or gone).", never: "never",
+        instance: "This page is from instance", runningSince: "running since")
 
     static let german = DashboardText(
         code: "de", direction: "ltr", name: "Deutsch", title: "WelcomeBot Betrieb", signInHeading: "Anmelden",
@@ -141,7 +145,8 @@ struct DashboardText: Sendable {
         noQuestions: "Keine unbeantworteten Fragen.", text: "Frage", reloaded: "Die Intent-Dateien wurden neu geladen.",
         reloadFailed: "Die Intent-Dateien haben Fehler; die letzte gute Fassung antwortet weiter.",
         retried: "Die Antwort wird jetzt gesendet.", discarded: "Die Antwort wurde verworfen.",
-        notFound: "Diese Antwort lässt sich nicht mehr ändern (gesendet, gelöscht oder entfernt).", never: "nie")
+        notFound: "Diese Antwort lässt sich nicht mehr ändern (gesendet, gelöscht oder entfernt).", never: "nie",
+        instance: "Diese Seite kommt von Instanz", runningSince: "läuft seit")
 
     static let arabic = DashboardText(
         code: "ar", direction: "rtl", name: "العربية", title: "تشغيل WelcomeBot", signInHeading: "تسجيل الدخول",
@@ -166,5 +171,5 @@ struct DashboardText: Sendable {
         questionsOff: "لا تُحفظ. اضبط UNANSWERED_QUESTIONS=keep لحفظها ({days} يوماً).", noQuestions: "لا أسئلة بلا إجابة.",
         text: "السؤال", reloaded: "أُعيد تحميل ملفات النوايا.", reloadFailed: "في ملفات النوايا أخطاء؛ آخر نسخة سليمة تواصل الرد.",
         retried: "سيُرسل الرد الآن.", discarded: "تم تجاهل الرد.", notFound: "لم يعد بالإمكان تغيير هذا الرد (أُرسل أو حُذف).",
-        never: "أبداً")
+        never: "أبداً", instance: "هذه الصفحة من النسخة", runningSince: "تعمل منذ")
 }
