@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Logging
+import Messengers
 import Persistence
 import WelcomeCore
 import WelcomeServer
@@ -139,7 +140,8 @@ struct SettingsReader {
             settings.whatsapp = WhatsAppSettings(
                 accessToken: values[0], appSecrets: [values[1]] + (try secret("WHATSAPP_APP_SECRET_PREVIOUS").map { [$0] } ?? []),
                 verifyToken: values[2], phoneNumberID: values[3],
-                apiBaseURL: try url(reader, "whatsapp.api.base.url", default: "https://graph.facebook.com"))
+                apiBaseURL: try url(reader, "whatsapp.api.base.url", default: "https://graph.facebook.com"),
+                graphVersion: try graphVersion(reader, "whatsapp.graph.version"))
         }
         if let values = try required(
             "Messenger", secrets: ["MESSENGER_PAGE_ACCESS_TOKEN", "MESSENGER_APP_SECRET", "MESSENGER_VERIFY_TOKEN"], settings: [],
@@ -149,7 +151,8 @@ struct SettingsReader {
                 pageAccessToken: values[0],
                 appSecrets: [values[1]] + (try secret("MESSENGER_APP_SECRET_PREVIOUS").map { [$0] } ?? []),
                 verifyToken: values[2],
-                apiBaseURL: try url(reader, "messenger.api.base.url", default: "https://graph.facebook.com"))
+                apiBaseURL: try url(reader, "messenger.api.base.url", default: "https://graph.facebook.com"),
+                graphVersion: try graphVersion(reader, "messenger.graph.version"))
         }
         if let values = try required("Viber", secrets: ["VIBER_AUTH_TOKEN"], settings: [], reader) {
             let name = reader.string(forKey: "viber.bot.name", default: "Willkommenszentrum Leipzig")
@@ -199,6 +202,16 @@ struct SettingsReader {
     }
 
     /// An absolute http(s) URL, or the start-up stops naming the key.
+    private func graphVersion(_ reader: ConfigReader, _ key: String) throws -> String {
+        let text = reader.string(forKey: ConfigKey(key), default: GraphEndpoint.defaultVersion)
+        guard GraphEndpoint.isVersion(text) else {
+            let variable = key.uppercased().replacingOccurrences(of: ".", with: "_")
+            throw SettingsError(
+                "\(key) (\(variable)) must be a Graph API version like \(GraphEndpoint.defaultVersion), not '\(text)'")
+        }
+        return text
+    }
+
     private func url(_ reader: ConfigReader, _ key: String, default value: String) throws -> String {
         let text = reader.string(forKey: ConfigKey(key), default: value)
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),

@@ -77,13 +77,13 @@ func messengerAdapters(_ settings: ServerSettings) throws -> [any MessengerAdapt
         adapters.append(
             try WhatsAppAdapter(
                 accessToken: whatsapp.accessToken, appSecrets: whatsapp.appSecrets, verifyToken: whatsapp.verifyToken,
-                phoneNumberID: whatsapp.phoneNumberID, baseURL: whatsapp.apiBaseURL))
+                phoneNumberID: whatsapp.phoneNumberID, baseURL: whatsapp.apiBaseURL, graphVersion: whatsapp.graphVersion))
     }
     if let messenger = settings.messenger {
         adapters.append(
             try FacebookMessengerAdapter(
                 pageAccessToken: messenger.pageAccessToken, appSecrets: messenger.appSecrets, verifyToken: messenger.verifyToken,
-                baseURL: messenger.apiBaseURL))
+                baseURL: messenger.apiBaseURL, graphVersion: messenger.graphVersion))
     }
     if let viber = settings.viber {
         adapters.append(

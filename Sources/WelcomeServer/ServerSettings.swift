@@ -1,4 +1,5 @@
 import Foundation
+import Messengers
 import Persistence
 
 /// Everything `welcomebot serve` needs to know, already validated. Reading it from the
@@ -76,16 +77,20 @@ public struct WhatsAppSettings: Sendable {
     public var verifyToken: String
     public var phoneNumberID: String
     public var apiBaseURL: String
+    /// The Graph API version the calls go to (`v25.0`): Meta retires each version about two
+    /// years after it appears, so an operator can move on without a new release.
+    public var graphVersion: String
 
     public init(
         accessToken: String, appSecrets: [String], verifyToken: String, phoneNumberID: String,
-        apiBaseURL: String = "https://graph.facebook.com"
+        apiBaseURL: String = "https://graph.facebook.com", graphVersion: String = GraphEndpoint.defaultVersion
     ) {
         self.accessToken = accessToken
         self.appSecrets = appSecrets
         self.verifyToken = verifyToken
         self.phoneNumberID = phoneNumberID
         self.apiBaseURL = apiBaseURL
+        self.graphVersion = graphVersion
     }
 }
 
@@ -95,14 +100,18 @@ public struct MessengerSettings: Sendable {
     public var appSecrets: [String]
     public var verifyToken: String
     public var apiBaseURL: String
+    /// The Graph API version, as for WhatsApp.
+    public var graphVersion: String
 
     public init(
-        pageAccessToken: String, appSecrets: [String], verifyToken: String, apiBaseURL: String = "https://graph.facebook.com"
+        pageAccessToken: String, appSecrets: [String], verifyToken: String, apiBaseURL: String = "https://graph.facebook.com",
+        graphVersion: String = GraphEndpoint.defaultVersion
     ) {
         self.pageAccessToken = pageAccessToken
         self.appSecrets = appSecrets
         self.verifyToken = verifyToken
         self.apiBaseURL = apiBaseURL
+        self.graphVersion = graphVersion
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
+import Messengers
 import Testing
-import WelcomeServer
 
 @testable import WelcomeCommands
+@testable import WelcomeServer
 
 @Suite("Channel settings: WhatsApp, Messenger, Viber and SMS")
 struct ChannelSettingsTests {
@@ -44,6 +45,24 @@ struct ChannelSettingsTests {
             try read(["TWILIO_AUTH_TOKEN": "t", "TWILIO_ACCOUNT_SID": "AC1"])
         } throws: { error in
             "\(error)" == "SMS (Twilio) is half configured: TWILIO_PHONE_NUMBER, TWILIO_PUBLIC_URL missing"
+        }
+    }
+
+    @Test("the Graph API version: v25.0 by default, set per channel, and the calls go to it; a malformed one is refused")
+    func graphVersion() throws {
+        #expect(try read(Self.whatsapp).whatsapp?.graphVersion == "v25.0")
+        var environment = Self.whatsapp
+        environment["WHATSAPP_GRAPH_VERSION"] = "v26.0"
+        let settings = try read(environment)
+        #expect(settings.whatsapp?.graphVersion == "v26.0")
+        let adapter = try #require(try messengerAdapters(settings).first as? WhatsAppAdapter)
+        let request = adapter.request(for: APICall(method: adapter.api.messagesMethod, body: Data()))
+        #expect(request.url == "https://graph.facebook.com/v26.0/1055/messages")
+        environment["WHATSAPP_GRAPH_VERSION"] = "26"
+        #expect {
+            try read(environment)
+        } throws: { error in
+            "\(error)" == "whatsapp.graph.version (WHATSAPP_GRAPH_VERSION) must be a Graph API version like v25.0, not '26'"
         }
     }
 

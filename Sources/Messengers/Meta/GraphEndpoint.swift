@@ -47,7 +47,7 @@ public struct GraphEndpoint: Sendable {
     }
 
     /// `v` and two dot-separated numbers, as Meta names versions.
-    static func isVersion(_ version: String) -> Bool {
+    public static func isVersion(_ version: String) -> Bool {
         guard version.hasPrefix("v") else { return false }
         let numbers = version.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
         return numbers.count == 2 && numbers.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
