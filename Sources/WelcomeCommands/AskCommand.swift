@@ -50,11 +50,12 @@ struct AskCommand: ParsableCommand {
             Terminal.print(ChatCommand.describe(button, number: number + 1))
         }
         Terminal.print("")
+        let staff = Terminal.staffLanguage
         Terminal.print(
-            "[\(answer.language) · \(answer.intent ?? answer.outcome.rawValue) · confidence \(IntentsTestCommand.format(answer.confidence))]"
+            "[\(answer.language) · \(answer.intent ?? answer.outcome.rawValue) · \(staff == .german ? "Sicherheit" : "confidence") \(IntentsTestCommand.format(answer.confidence))]"
         )
         if let explanation = answer.explanation {
-            for line in explanation.summary.split(separator: "\n") { Terminal.print("  \(line)") }
+            for line in explanation.summary(in: staff).split(separator: "\n") { Terminal.print("  \(line)") }
         }
     }
 }

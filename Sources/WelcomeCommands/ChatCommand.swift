@@ -47,7 +47,7 @@ struct ChatCommand: ParsableCommand {
             Terminal.print(Self.describe(button, number: number + 1))
         }
         if explain, let explanation = answer.explanation {
-            for line in explanation.summary.split(separator: "\n") { Terminal.print("  · \(line)") }
+            for line in explanation.summary(in: Terminal.staffLanguage).split(separator: "\n") { Terminal.print("  · \(line)") }
         }
         Terminal.print("")
     }

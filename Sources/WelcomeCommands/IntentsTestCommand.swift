@@ -9,7 +9,8 @@ struct IntentsTestCommand: ParsableCommand {
         discussion: """
             Each example under an intent must get that intent; each 'out-of-scope' question must \
             get no intent. Failures are printed with where the example is written and why the bot \
-            answered as it did. Exits with 1 when any example fails.
+            answered as it did. Exits with 1 when any example fails. In German when the \
+            terminal's language is (LANG=de_DE.UTF-8), else in English.
             """
     )
 
@@ -25,6 +26,7 @@ struct IntentsTestCommand: ParsableCommand {
             Terminal.printError("Unknown language '\(lang)'. Available: \(catalog.languageOrder.joined(separator: ", ")).")
             throw ExitCode(1)
         }
+        let staff = Terminal.staffLanguage
         var total = 0
         var failed = 0
         for code in catalog.languageOrder where lang == nil || lang == code {
@@ -39,20 +41,35 @@ struct IntentsTestCommand: ParsableCommand {
                 let result = matcher.match(example.text, language: code, explain: true)
                 guard result.intent != expected else { continue }
                 failed += 1
+                let pair = result.candidates.prefix(2).map(\.intent)
                 let got =
-                    result.intent
+                    result.intent.map { StaffText($0, de: $0) }
                     ?? (result.outcome == .ambiguous
-                        ? "a question between \(result.candidates.prefix(2).map(\.intent).joined(separator: " and "))"
-                        : "no intent")
+                        ? StaffText(
+                            "a question between \(pair.joined(separator: " and "))",
+                            de: "eine Rückfrage zwischen \(pair.joined(separator: " und "))")
+                        : StaffText("no intent", de: "keinen Intent"))
+                let wanted =
+                    expected.map { StaffText($0, de: $0) }
+                    ?? StaffText("no intent (out of scope)", de: "keinen Intent (keine Antwort vorgesehen)")
+                let confidence = Self.format(result.confidence)
+                let place = "\(pack.file):\(example.location.line):\(example.location.column): error: "
                 Terminal.print(
-                    "\(pack.file):\(example.location.line):\(example.location.column): error: '\(example.text)' got \(got) (confidence \(Self.format(result.confidence))), expected \(expected ?? "no intent (out of scope)")"
-                )
+                    place
+                        + StaffText(
+                            "'\(example.text)' got \(got.english) (confidence \(confidence)), expected \(wanted.english)",
+                            de: "'\(example.text)' bekam \(got.german) (Sicherheit \(confidence)), erwartet war \(wanted.german)"
+                        ).text(in: staff))
                 if let explanation = result.explanation {
-                    for line in explanation.summary.split(separator: "\n") { Terminal.print("    \(line)") }
+                    for line in explanation.summary(in: staff).split(separator: "\n") { Terminal.print("    \(line)") }
                 }
             }
         }
-        Terminal.print("\(total - failed) of \(total) examples passed, \(failed) failed.")
+        Terminal.print(
+            StaffText(
+                "\(total - failed) of \(total) examples passed, \(failed) failed.",
+                de: "\(total - failed) von \(total) Beispielen bestanden, \(failed) nicht."
+            ).text(in: staff))
         if failed > 0 { throw ExitCode(1) }
     }
 

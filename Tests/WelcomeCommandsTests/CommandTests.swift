@@ -99,6 +99,21 @@ struct CommandTests {
         #expect(run.lines.last == "6 of 7 examples passed, 1 failed.")
     }
 
+    @Test("intents test speaks German under a German locale, the explanation too")
+    func testFailureInGerman() throws {
+        let folder = try makeFolder(english: CommandFixtures.englishWithBadExample)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = welcomebot(["intents", "test", "--intents", folder], language: .german)
+        #expect(run.exitCode == 1)
+        #expect(
+            run.output.contains(
+                "\(folder)/en.yaml:15:48: error: 'pizza recipe' bekam keinen Intent (Sicherheit 0.0), erwartet war opening-hours"),
+            "\(run.output)")
+        #expect(run.output.contains("    Wörter: pizza recipe"), "\(run.output)")
+        #expect(run.output.contains("    kein Schlüsselwort passt"), "\(run.output)")
+        #expect(run.lines.last == "6 von 7 Beispielen bestanden, 1 nicht.")
+    }
+
     @Test("intents test --lang with an unknown language exits 1 naming the languages")
     func testUnknownLanguage() {
         let run = welcomebot(["intents", "test", "--lang", "xx"] + intents)

@@ -169,6 +169,19 @@ struct MatcherTests {
             ])
         #expect(explanation.summary.contains("matched 'offen' ~ 'offen' (exact) → opening-hours"))
         #expect(result.confidence > 0.7)
+        let german = explanation.summary(in: .german)
+        #expect(german.contains("Sprache: de (gewählt)"), "\(german)")
+        #expect(german.contains("ignoriert: wann habt ihr"))
+        #expect(german.contains("passt 'offen' ~ 'offen' (genau) → opening-hours"))
+    }
+
+    @Test("the language's reasons in German: words counted, hint, script, default")
+    func germanReasons() {
+        #expect(Matcher.Explanation.germanReasons("de (2 words, hint)") == "de (2 Wörter, Hinweis)")
+        #expect(Matcher.Explanation.germanReasons("ar (1 word)") == "ar (1 Wort)")
+        #expect(Matcher.Explanation.germanReasons("ar (script)") == "ar (Schrift)")
+        #expect(Matcher.Explanation.germanReasons("de (default)") == "de (Vorgabe)")
+        #expect(Matcher.Explanation.germanReasons("uk (kept)") == "uk (beibehalten)")
     }
 
     @Test("small talk gives way to a real topic in the same message, and answers when alone")

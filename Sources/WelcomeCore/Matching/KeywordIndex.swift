@@ -184,6 +184,16 @@ public struct KeywordIndex: Sendable {
         case ending
         /// A typing mistake: "wohnug" for "wohnung".
         case typo
+
+        /// The kind in German, for staff.
+        public var german: String {
+            switch self {
+            case .exact: "genau"
+            case .prefix: "Wortanfang"
+            case .ending: "andere Endung"
+            case .typo: "Tippfehler"
+            }
+        }
     }
 
     struct TermHit: Sendable {

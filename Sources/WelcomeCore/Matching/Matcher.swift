@@ -64,16 +64,39 @@ public struct Matcher: Sendable {
         public var language: String
 
         /// A readable summary for staff: "matched `offen` ~ `offen` (exact) → opening-hours".
-        public var summary: String {
-            var lines: [String] = ["language: \(language)", "words: \(words.joined(separator: " "))"]
-            if !stopwords.isEmpty { lines.append("ignored: \(stopwords.joined(separator: " "))") }
-            if matches.isEmpty { lines.append("no keyword matched") }
+        public var summary: String { summary(in: .english) }
+
+        /// The summary in the staff's language.
+        public func summary(in staff: StaffLanguage) -> String {
+            let german = staff == .german
+            var lines = [
+                "\(german ? "Sprache" : "language"): \(german ? Self.germanReasons(language) : language)",
+                "\(german ? "Wörter" : "words"): \(words.joined(separator: " "))",
+            ]
+            if !stopwords.isEmpty { lines.append("\(german ? "ignoriert" : "ignored"): \(stopwords.joined(separator: " "))") }
+            if matches.isEmpty { lines.append(german ? "kein Schlüsselwort passt" : "no keyword matched") }
             for match in matches {
-                lines.append(
-                    "\(match.excludes ? "excluded" : "matched") '\(match.word)' ~ '\(match.keyword)' (\(match.kind.rawValue)) → \(match.intent)"
-                )
+                let verb = german ? (match.excludes ? "ausgeschlossen" : "passt") : (match.excludes ? "excluded" : "matched")
+                let kind = german ? match.kind.german : match.kind.rawValue
+                lines.append("\(verb) '\(match.word)' ~ '\(match.keyword)' (\(kind)) → \(match.intent)")
             }
             return lines.joined(separator: "\n")
+        }
+
+        /// "de (2 words, hint)" in German: the reasons are the few words the detector and the
+        /// assistant write.
+        static func germanReasons(_ language: String) -> String {
+            var text = language
+            for (english, german) in [
+                (/(\d+) words?/, "Wörter"), (/\b(chosen)\b/, "gewählt"), (/\b(default)\b/, "Vorgabe"),
+                (/\b(hint)\b/, "Hinweis"), (/\b(script)\b/, "Schrift"), (/\b(kept)\b/, "beibehalten"),
+            ] {
+                text.replace(english) { match in
+                    match.output.1.allSatisfy(\.isNumber)
+                        ? "\(match.output.1) \(match.output.1 == "1" ? "Wort" : german)" : Substring(german)
+                }
+            }
+            return text
         }
     }
 
