@@ -41,13 +41,7 @@ struct ForgetCommand: AsyncParsableCommand {
     func run() async throws {
         var reader = SettingsReader()
         if let data { reader.flags["data.directory"] = data }
-        let settings: ServerSettings
-        do {
-            settings = try reader.read()
-        } catch {
-            Terminal.printError("Error: \(error)")
-            throw ExitCode(1)
-        }
+        let settings = try reader.readOrExit()
         // Without the key the pseudonym cannot be found; never make a new one here.
         guard settings.pseudonymKey != nil || FileManager.default.fileExists(atPath: settings.keyFilePath) else {
             Terminal.printError(

@@ -41,13 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { reader.flags["http.port"] = String(port) }
         if let data { reader.flags["data.directory"] = data }
         if let intents { reader.flags["intents.directory"] = intents }
-        let settings: ServerSettings
-        do {
-            settings = try reader.read()
-        } catch {
-            Terminal.printError("Error: \(error)")
-            throw ExitCode(1)
-        }
+        let settings = try reader.readOrExit()
         // Every line goes through the bot's own handler and its one redaction point.
         let level = Logger.Level(rawValue: settings.logLevel) ?? .info
         let format = BotLogHandler.Format(rawValue: settings.logFormat) ?? .json

@@ -25,6 +25,13 @@ struct CommandRun {
     }
 }
 
+/// The exit code the shell would see for `error`, with the message ArgumentParser would print.
+private func exitCodeAndMessage(_ error: any Error, into errors: CapturedLines) -> Int32 {
+    let code = WelcomeBotCommand.exitCode(for: error).rawValue
+    if code != 0 && !(error is ExitCode) { errors.append(WelcomeBotCommand.fullMessage(for: error)) }
+    return code
+}
+
 /// Runs an asynchronous command (serve, webhook) in-process with the given environment.
 func welcomebotAsync(_ arguments: [String], environment: [String: String] = [:]) async -> CommandRun {
     let output = CapturedLines()
@@ -42,10 +49,7 @@ func welcomebotAsync(_ arguments: [String], environment: [String: String] = [:])
                             try command.run()
                         }
                     } catch {
-                        exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
-                        if exitCode != 0 && !(error is ExitCode) {
-                            errors.append(WelcomeBotCommand.fullMessage(for: error))
-                        }
+                        exitCode = exitCodeAndMessage(error, into: errors)
                     }
                 }
             }
@@ -77,10 +81,7 @@ func welcomebot(_ arguments: [String], input: [String] = [], language: StaffLang
                             var command = try WelcomeBotCommand.parseAsRoot(arguments)
                             try command.run()
                         } catch {
-                            exitCode = WelcomeBotCommand.exitCode(for: error).rawValue
-                            if exitCode != 0 && !(error is ExitCode) {
-                                errors.append(WelcomeBotCommand.fullMessage(for: error))
-                            }
+                            exitCode = exitCodeAndMessage(error, into: errors)
                         }
                     }
                 }
