@@ -82,7 +82,7 @@ struct CatalogLinter {
                 StaffText(
                     "'texts' has no \(lacking.map { "'\($0)'" }.joined(separator: ", ")), which \(catalog.referenceLanguage).yaml has; people get English there",
                     de:
-                        "in 'texts' fehlt \(lacking.map { "'\($0)'" }.joined(separator: ", ")), das \(catalog.referenceLanguage).yaml hat; dort lesen die Menschen Englisch"
+                        "in 'texts' fehlt, was \(catalog.referenceLanguage).yaml hat: \(lacking.map { "'\($0)'" }.joined(separator: ", ")); dort lesen die Menschen Englisch"
                 ),
                 fix: StaffText("add them in this language", de: "ergänzen Sie sie in dieser Sprache"))
         }

@@ -263,7 +263,7 @@ struct FactsReader {
                             de: "schreiben Sie monday, tuesday, … sunday, auf Englisch"))
                 continue
             }
-            guard let text = yaml.text(entry.value, StaffText("the hours of \(entry.key)", de: "die Zeiten für \(entry.key)"))
+            guard let text = yaml.text(entry.value, StaffText("the hours of \(entry.key)", de: "'\(entry.key)' in 'hours'"))
             else { continue }
             var ranges: [TimeRange] = []
             for part in text.split(separator: ",") {
