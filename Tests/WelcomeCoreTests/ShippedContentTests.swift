@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import WelcomeCore
@@ -11,6 +12,20 @@ struct ShippedContentTests {
         "residence-permit", "asylum", "german-course", "work", "recognition", "family", "study", "health", "housing",
         "counselling", "emergency", "consumer-advice", "worker-rights", "migrant-council", "events", "privacy", "thanks",
     ]
+
+    @Test(
+        "the staff guide, in English and in German, names every field the loader knows",
+        arguments: ["README.md", "README.de.md"])
+    func guideNamesEveryField(file: String) throws {
+        let guide = try String(contentsOfFile: shippedIntents + "/" + file, encoding: .utf8)
+        let fields =
+            LanguageReader.topFields + LanguageReader.textFields + LanguageReader.optionalTextFields
+            + LanguageReader.intentFields + FactsReader.sections + FactsReader.placeFields + FactsReader.partnerFields
+            + FactsReader.linkFields
+        for field in fields {
+            #expect(guide.contains("`\(field)`") || guide.contains("\(field):"), "\(file) does not name '\(field)'")
+        }
+    }
 
     @Test("loads without errors, in the menu order")
     func loads() {
