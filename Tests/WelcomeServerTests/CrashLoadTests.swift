@@ -50,7 +50,7 @@ extension ProcessTests {
                         server.waitUntilExit()
                     } else {
                         // The last start: wait for every reply, then stop it gracefully.
-                        let deadline = ContinuousClock.now + .seconds(30)
+                        let deadline = ContinuousClock.now + .seconds(60)
                         while acknowledged.contains(where: { api.perChat[$0] == nil }) && ContinuousClock.now < deadline {
                             try await Task.sleep(for: .milliseconds(100))
                         }

@@ -114,7 +114,7 @@ extension ProcessTests {
                         #expect(statusA == 200 && statusB == 200)
                     }
                 }
-                let deadline = ContinuousClock.now + .seconds(20)
+                let deadline = ContinuousClock.now + .seconds(60)
                 while first.contains(where: { api.perChat[$0] == nil }) && ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(50))
                 }
@@ -147,7 +147,7 @@ extension ProcessTests {
                 let ackd = acknowledged
                 #expect(ackd.count == second.count)
                 // A's leased replies come back to B when the lease (3 s) runs out.
-                let end = ContinuousClock.now + .seconds(30)
+                let end = ContinuousClock.now + .seconds(60)
                 while ackd.contains(where: { api.perChat[$0] == nil }) && ContinuousClock.now < end {
                     try await Task.sleep(for: .milliseconds(100))
                 }
