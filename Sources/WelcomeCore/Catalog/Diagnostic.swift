@@ -26,7 +26,7 @@ public struct StaffText: Sendable, Hashable {
 
     public var isEmpty: Bool { english.isEmpty }
 
-    /// The text in `language` (a code such as `de` or `de_DE.UTF-8`); English for any other.
+    /// The German text for German, the English one otherwise.
     public func text(in language: StaffLanguage) -> String {
         language == .german ? german : english
     }
