@@ -39,8 +39,11 @@ struct TemporaryIntents {
         try Data(bytes).write(to: URL(fileURLWithPath: path + "/" + name))
     }
 
-    func load(today: CalendarDay = testToday) -> CatalogLoadResult {
-        CatalogLoader(directory: path, today: today).load()
+    /// Loads the folder; every problem found must be told in German too (`expectGerman`).
+    func load(today: CalendarDay = testToday, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        -> CatalogLoadResult
+    {
+        expectGerman(CatalogLoader(directory: path, today: today).load(), sourceLocation: sourceLocation)
     }
 
     func remove() {
@@ -104,4 +107,19 @@ struct TemporaryIntents {
 extension CatalogLoadResult {
     /// The diagnostics as the command line prints them, for readable failures.
     var printed: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
+
+/// Every problem a test provokes is told in German too, for the Welcome Center's staff: not
+/// empty and not the English words.
+func expectGerman(_ result: CatalogLoadResult, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+    -> CatalogLoadResult
+{
+    for diagnostic in result.diagnostics {
+        for text in [diagnostic.problem, diagnostic.remedy] where !text.isEmpty {
+            #expect(
+                !text.german.isEmpty && text.german != text.english, "no German for: \(text.english)",
+                sourceLocation: sourceLocation)
+        }
+    }
+    return result
 }
